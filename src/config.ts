@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+
+/** Settings from the environment; every one has a default that works on a laptop. */
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL to use; null means the embedded one under dataDir. */
+  databaseUrl: string | null;
+  dataDir: string;
+  rateLimitPerSecond: number;
+  bodyLimitBytes: number;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  secureCookies: boolean;
+  /** Where the built dashboard is. */
+  webDir: string;
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got '${raw}').`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: integer(env, 'PORT', 4100, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || null,
+    dataDir: resolve(env.RECUR_DATA_DIR || '.recur'),
+    rateLimitPerSecond: integer(env, 'RECUR_RATE_LIMIT', 1000, 0, 10_000_000),
+    bodyLimitBytes: integer(env, 'RECUR_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    adminEmail: env.RECUR_ADMIN_EMAIL || null,
+    adminPassword: env.RECUR_ADMIN_PASSWORD || null,
+    secureCookies: env.RECUR_SECURE_COOKIES === 'true',
+    webDir: resolve(env.RECUR_WEB_DIR || new URL('../dist/web', import.meta.url).pathname),
+  };
+}

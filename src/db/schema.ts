@@ -1,0 +1,19 @@
+import type { AuditLogTable } from '../modules/audit/models.ts';
+import type { ApiKeysTable, SessionsTable, UsersTable } from '../modules/auth/models.ts';
+import type { CustomersTable } from '../modules/customers/models.ts';
+import type { EventsTable } from '../modules/events/models.ts';
+import type { AccountsTable, WorkspacesTable } from '../modules/workspaces/models.ts';
+import type { IdempotencyKeysTable } from '../server/idempotency.ts';
+
+/** Every table, as Kysely sees it. Each module owns the types of its own tables. */
+export interface Database {
+  accounts: AccountsTable;
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
+  events: EventsTable;
+  customers: CustomersTable;
+}

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Object ids: `<prefix>_<8 chars of time><16 random chars>` in base62.
+ * The time part makes ids sort in creation order (the id columns use the "C" collation),
+ * so cursor pagination is a plain index range scan on the primary key.
+ */
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+export const ID_PREFIXES = {
+  account: 'acct',
+  workspace: 'ws',
+  user: 'usr',
+  apiKey: 'key',
+  customer: 'cus',
+  event: 'evt',
+  auditEntry: 'aud',
+  request: 'req',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+function encodeTime(ms: number): string {
+  let out = '';
+  let n = ms;
+  for (let i = 0; i < 8; i++) {
+    out = ALPHABET[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
+export function randomBase62(length: number): string {
+  // Rejection sampling keeps every character uniformly likely.
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248) out += ALPHABET[byte % 62];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+export function newId(kind: IdKind, now: number = Date.now()): string {
+  return `${ID_PREFIXES[kind]}_${encodeTime(now)}${randomBase62(16)}`;
+}
+
+/** True when `id` looks like an id of this kind; used to reject garbage before a query. */
+export function hasPrefix(id: string, kind: IdKind): boolean {
+  return id.startsWith(`${ID_PREFIXES[kind]}_`);
+}

@@ -1,0 +1,72 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+import { invalidRequest } from './errors.ts';
+import type { RangeFilter } from './params.ts';
+
+/**
+ * Stripe-style cursor lists, newest first. Ids sort in creation order, so a cursor is a
+ * range condition on the id column.
+ */
+export interface ListParams {
+  limit?: number | undefined;
+  starting_after?: string | undefined;
+  ending_before?: string | undefined;
+}
+
+export interface List<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  url: string;
+}
+
+export const DEFAULT_LIMIT = 10;
+
+export async function paginate<DB, TB extends keyof DB, Row>(
+  query: SelectQueryBuilder<DB, TB, Row>,
+  params: ListParams,
+  idColumn: string,
+): Promise<{ rows: Row[]; hasMore: boolean }> {
+  if (params.starting_after && params.ending_before) {
+    throw invalidRequest('You may only specify one of these parameters: starting_after, ending_before.', 'ending_before');
+  }
+  const limit = params.limit ?? DEFAULT_LIMIT;
+  const id = sql.ref(idColumn);
+  if (params.ending_before) {
+    const rows = await query
+      .where(id, '>', params.ending_before)
+      .orderBy(id, 'asc')
+      .limit(limit + 1)
+      .execute();
+    return { rows: rows.slice(0, limit).reverse(), hasMore: rows.length > limit };
+  }
+  const page = params.starting_after ? query.where(id, '<', params.starting_after) : query;
+  const rows = await page
+    .orderBy(id, 'desc')
+    .limit(limit + 1)
+    .execute();
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+export function list<T>(url: string, data: T[], hasMore: boolean): List<T> {
+  return { object: 'list', data, has_more: hasMore, url };
+}
+
+/** Applies `created=…` / `created[gte]=…` to a timestamp column. */
+export function whereCreated<DB, TB extends keyof DB, Row>(
+  query: SelectQueryBuilder<DB, TB, Row>,
+  filter: RangeFilter | undefined,
+  column: string,
+): SelectQueryBuilder<DB, TB, Row> {
+  if (filter === undefined) return query;
+  const col = sql.ref(column);
+  const at = (seconds: number) => new Date(seconds * 1000);
+  if (typeof filter === 'number') {
+    return query.where(col, '>=', at(filter)).where(col, '<', at(filter + 1));
+  }
+  let q = query;
+  if (filter.gt !== undefined) q = q.where(col, '>=', at(filter.gt + 1));
+  if (filter.gte !== undefined) q = q.where(col, '>=', at(filter.gte));
+  if (filter.lt !== undefined) q = q.where(col, '<', at(filter.lt));
+  if (filter.lte !== undefined) q = q.where(col, '<', at(filter.lte + 1));
+  return q;
+}

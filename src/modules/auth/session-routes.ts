@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/database.ts';
+import { ApiError, invalidRequest, rateLimited } from '../../lib/errors.ts';
+import { parseParams, str } from '../../lib/params.ts';
+import { SESSION_COOKIE, WORKSPACE_HEADER } from '../../server/auth.ts';
+import { readParams } from '../../server/input.ts';
+import { recordAudit } from '../audit/service.ts';
+import { listWorkspaces } from '../workspaces/service.ts';
+import { createSession, deleteSession, findSession, SESSION_TTL_MS } from './sessions.ts';
+import { acceptInvite, authenticate, userObject } from './users.ts';
+
+/**
+ * Dashboard sign-in. The session lives in an HttpOnly, SameSite=Strict cookie; writes made
+ * with it must echo the session's CSRF token in the X-CSRF-Token header.
+ */
+const MAX_FAILURES = 10;
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+const loginParams = z.strictObject({ email: str(320), password: str(1000) });
+const acceptParams = z.strictObject({ token: str(200), password: str(1000), name: str(200).optional() });
+
+export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, options: { secureCookies: boolean }): void {
+  const failures = new Map<string, { count: number; since: number }>();
+
+  const setCookie = (reply: FastifyReply, token: string) =>
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: options.secureCookies,
+      maxAge: Math.floor(SESSION_TTL_MS / 1000),
+    });
+
+  async function sessionBody(accountId: string, userId: string, csrfToken: string) {
+    const user = await db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('id', '=', userId).executeTakeFirstOrThrow();
+    return { user: userObject(user), csrf_token: csrfToken, workspaces: await listWorkspaces(db, accountId) };
+  }
+
+  async function startSession(request: FastifyRequest, reply: FastifyReply, accountId: string, userId: string, action: string) {
+    const session = await db.transaction().execute(async (tx) => {
+      const created = await createSession(tx, { accountId, userId, ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
+      await recordAudit(tx, {
+        account_id: accountId,
+        workspace_id: null,
+        actor_type: 'user',
+        actor_id: userId,
+        actor_label: null,
+        action,
+        method: request.method,
+        path: request.url,
+        object_id: userId,
+        status_code: 200,
+        ip: request.ip,
+        request_id: request.id,
+      });
+      return created;
+    });
+    setCookie(reply, session.token);
+    return sessionBody(accountId, userId, session.csrfToken);
+  }
+
+  app.post('/auth/login', async (request, reply) => {
+    const params = parseParams(loginParams, readParams(request));
+    const throttleKey = `${params.email.toLowerCase()}|${request.ip}`;
+    const record = failures.get(throttleKey);
+    if (record && record.count >= MAX_FAILURES && Date.now() - record.since < FAILURE_WINDOW_MS) {
+      throw rateLimited(Math.ceil((record.since + FAILURE_WINDOW_MS - Date.now()) / 1000));
+    }
+    const user = await authenticate(db, params.email, params.password);
+    if (!user) {
+      const fresh = !record || Date.now() - record.since >= FAILURE_WINDOW_MS;
+      failures.set(throttleKey, fresh ? { count: 1, since: Date.now() } : { count: record.count + 1, since: record.since });
+      throw new ApiError(401, 'authentication_error', 'Incorrect email or password.', { code: 'login_failed', param: 'password' });
+    }
+    failures.delete(throttleKey);
+    return startSession(request, reply, user.account_id, user.id, 'user.signed_in');
+  });
+
+  app.post('/auth/invitations/accept', async (request, reply) => {
+    const params = parseParams(acceptParams, readParams(request));
+    const user = await acceptInvite(db, params);
+    return startSession(request, reply, user.account_id, user.id, 'user.joined');
+  });
+
+  app.get('/auth/session', async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    const session = token ? await findSession(db, token) : null;
+    if (!session) throw new ApiError(401, 'authentication_error', 'Not signed in.', { code: 'session_missing' });
+    return sessionBody(session.accountId, session.userId, session.csrfToken);
+  });
+
+  app.post('/auth/logout', async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) {
+      const session = await findSession(db, token);
+      if (session && request.headers['x-csrf-token'] !== session.csrfToken) {
+        throw new ApiError(403, 'permission_error', 'Missing or invalid CSRF token.', { code: 'csrf_token_invalid' });
+      }
+      await deleteSession(db, token);
+    }
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { signed_out: true };
+  });
+
+  // The dashboard names its workspace in a header; reject a malformed one early and clearly.
+  app.addHook('onRequest', async (request) => {
+    const wanted = request.headers[WORKSPACE_HEADER];
+    if (Array.isArray(wanted)) throw invalidRequest(`Give the ${WORKSPACE_HEADER} header once.`, WORKSPACE_HEADER);
+  });
+}

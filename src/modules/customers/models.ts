@@ -1,0 +1,43 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export interface Address {
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  country: string | null;
+}
+
+export interface Shipping {
+  name: string;
+  phone: string | null;
+  address: Address;
+}
+
+export interface InvoiceSettings {
+  custom_fields: { name: string; value: string }[] | null;
+  footer: string | null;
+}
+
+export type TaxExempt = 'none' | 'exempt' | 'reverse';
+
+type Json<T> = ColumnType<T, string, string>;
+
+export interface CustomersTable {
+  workspace_id: string;
+  id: string;
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  description: string | null;
+  address: Json<Address | null>;
+  shipping: Json<Shipping | null>;
+  invoice_settings: Json<Partial<InvoiceSettings>>;
+  preferred_locales: string[];
+  tax_exempt: TaxExempt;
+  metadata: Json<Record<string, string>>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  deleted_at: Date | null;
+}

@@ -1,0 +1,245 @@
+import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
+import { invalidRequest, resourceMissing } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { paginate, whereCreated } from '../../lib/pagination.ts';
+import { applyMetadata } from '../../lib/params.ts';
+import { parseSearchQuery, type SearchClause } from '../../lib/search-query.ts';
+import { livemode, unixSeconds, type RequestContext } from '../../server/context.ts';
+import { previousAttributes, recordEvent } from '../events/service.ts';
+import type { Address, CustomersTable, InvoiceSettings, Shipping } from './models.ts';
+import type {
+  CreateCustomerParams,
+  CustomerObject,
+  DeletedCustomerObject,
+  ListCustomersParams,
+  SearchCustomersParams,
+  UpdateCustomerParams,
+} from './schema.ts';
+
+type CustomerRow = Selectable<CustomersTable>;
+type AddressParam = NonNullable<CreateCustomerParams['address']>;
+
+export function customerObject(row: CustomerRow, ctx: Pick<RequestContext, 'workspace'>): CustomerObject {
+  return {
+    id: row.id,
+    object: 'customer',
+    address: row.address,
+    created: unixSeconds(row.created_at),
+    description: row.description,
+    email: row.email,
+    invoice_settings: {
+      custom_fields: row.invoice_settings.custom_fields ?? null,
+      footer: row.invoice_settings.footer ?? null,
+    },
+    livemode: livemode(ctx.workspace),
+    metadata: row.metadata,
+    name: row.name,
+    phone: row.phone,
+    preferred_locales: row.preferred_locales,
+    shipping: row.shipping,
+    tax_exempt: row.tax_exempt,
+  };
+}
+
+function mergeAddress(current: Address | null, update: AddressParam): Address {
+  const pick = (key: keyof Address) => (update[key] !== undefined ? (update[key] ?? null) : (current?.[key] ?? null));
+  return {
+    line1: pick('line1'),
+    line2: pick('line2'),
+    city: pick('city'),
+    state: pick('state'),
+    postal_code: pick('postal_code'),
+    country: pick('country'),
+  };
+}
+
+function mergeShipping(current: Shipping | null, update: NonNullable<CreateCustomerParams['shipping']>): Shipping {
+  return {
+    name: update.name,
+    phone: update.phone !== undefined ? update.phone : (current?.phone ?? null),
+    address: mergeAddress(current?.address ?? null, update.address),
+  };
+}
+
+function mergeInvoiceSettings(
+  current: Partial<InvoiceSettings>,
+  update: CreateCustomerParams['invoice_settings'],
+): Partial<InvoiceSettings> {
+  if (!update) return current;
+  return {
+    ...current,
+    ...(update.custom_fields !== undefined ? { custom_fields: update.custom_fields } : {}),
+    ...(update.footer !== undefined ? { footer: update.footer } : {}),
+  };
+}
+
+async function findRow(ctx: RequestContext, id: string, options: { lock?: boolean } = {}): Promise<CustomerRow> {
+  let query = ctx.db.selectFrom('customers').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', id);
+  if (options.lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) throw resourceMissing('customer', id);
+  return row;
+}
+
+/** A live (not deleted) customer of this workspace, for other modules to reference. */
+export async function getCustomer(ctx: RequestContext, id: string): Promise<CustomerObject> {
+  const row = await findRow(ctx, id);
+  if (row.deleted_at) throw resourceMissing('customer', id);
+  return customerObject(row, ctx);
+}
+
+export async function createCustomer(ctx: RequestContext, params: CreateCustomerParams): Promise<CustomerObject> {
+  const row = await ctx.db
+    .insertInto('customers')
+    .values({
+      workspace_id: ctx.workspace.id,
+      id: newId('customer'),
+      email: params.email ?? null,
+      name: params.name ?? null,
+      phone: params.phone ?? null,
+      description: params.description ?? null,
+      address: JSON.stringify(params.address ? mergeAddress(null, params.address) : null),
+      shipping: JSON.stringify(params.shipping ? mergeShipping(null, params.shipping) : null),
+      invoice_settings: JSON.stringify(mergeInvoiceSettings({}, params.invoice_settings)),
+      preferred_locales: params.preferred_locales ?? [],
+      tax_exempt: params.tax_exempt ?? 'none',
+      metadata: JSON.stringify(applyMetadata({}, params.metadata)),
+      deleted_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const customer = customerObject(row, ctx);
+  await recordEvent(ctx, 'customer.created', customer);
+  return customer;
+}
+
+export async function retrieveCustomer(ctx: RequestContext, id: string): Promise<CustomerObject | DeletedCustomerObject> {
+  const row = await findRow(ctx, id);
+  // Stripe answers a deleted customer with a tombstone rather than a 404.
+  if (row.deleted_at) return { id: row.id, object: 'customer', deleted: true };
+  return customerObject(row, ctx);
+}
+
+export async function updateCustomer(ctx: RequestContext, id: string, params: UpdateCustomerParams): Promise<CustomerObject> {
+  const current = await findRow(ctx, id, { lock: true });
+  if (current.deleted_at) throw resourceMissing('customer', id);
+  const row = await ctx.db
+    .updateTable('customers')
+    .set({
+      ...(params.email !== undefined ? { email: params.email } : {}),
+      ...(params.name !== undefined ? { name: params.name } : {}),
+      ...(params.phone !== undefined ? { phone: params.phone } : {}),
+      ...(params.description !== undefined ? { description: params.description } : {}),
+      ...(params.address !== undefined
+        ? { address: JSON.stringify(params.address === null ? null : mergeAddress(current.address, params.address)) }
+        : {}),
+      ...(params.shipping !== undefined
+        ? { shipping: JSON.stringify(params.shipping === null ? null : mergeShipping(current.shipping, params.shipping)) }
+        : {}),
+      ...(params.invoice_settings !== undefined
+        ? { invoice_settings: JSON.stringify(mergeInvoiceSettings(current.invoice_settings, params.invoice_settings)) }
+        : {}),
+      ...(params.preferred_locales !== undefined ? { preferred_locales: params.preferred_locales } : {}),
+      ...(params.tax_exempt !== undefined ? { tax_exempt: params.tax_exempt } : {}),
+      ...(params.metadata !== undefined ? { metadata: JSON.stringify(applyMetadata(current.metadata, params.metadata)) } : {}),
+      updated_at: new Date(),
+    })
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const before = customerObject(current, ctx);
+  const after = customerObject(row, ctx);
+  const changed = previousAttributes(before, after);
+  if (Object.keys(changed).length > 0) await recordEvent(ctx, 'customer.updated', after, changed);
+  return after;
+}
+
+/** Soft delete: the CRM keeps the history; the API shows a tombstone. */
+export async function deleteCustomer(ctx: RequestContext, id: string): Promise<DeletedCustomerObject> {
+  const current = await findRow(ctx, id, { lock: true });
+  if (current.deleted_at) throw resourceMissing('customer', id);
+  await ctx.db
+    .updateTable('customers')
+    .set({ deleted_at: new Date(), updated_at: new Date() })
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', id)
+    .execute();
+  await recordEvent(ctx, 'customer.deleted', customerObject(current, ctx));
+  return { id, object: 'customer', deleted: true };
+}
+
+function liveCustomers(ctx: RequestContext) {
+  return ctx.db.selectFrom('customers').selectAll().where('workspace_id', '=', ctx.workspace.id).where('deleted_at', 'is', null);
+}
+
+export async function listCustomers(
+  ctx: RequestContext,
+  params: ListCustomersParams,
+): Promise<{ data: CustomerObject[]; hasMore: boolean }> {
+  let query = liveCustomers(ctx);
+  if (params.email !== undefined) query = query.where('email', '=', params.email);
+  query = whereCreated(query, params.created, 'created_at');
+  const { rows, hasMore } = await paginate(query, params, 'id');
+  return { data: rows.map((r) => customerObject(r, ctx)), hasMore };
+}
+
+const TEXT_FIELDS = new Set(['email', 'name', 'phone']);
+
+function likePattern(value: string): string {
+  return `%${value.replace(/[\\%_]/g, '\\$&')}%`;
+}
+
+function clauseCondition(clause: SearchClause): Expression<SqlBool> {
+  const { field, operator, value } = clause;
+  if (field === 'metadata') {
+    if (clause.metadataKey === undefined || operator !== ':') {
+      throw invalidRequest("Invalid search query: use metadata['key']:'value'.", 'query', 'search_query_invalid');
+    }
+    return value === null ? sql<SqlBool>`NOT (metadata ? ${clause.metadataKey})` : sql<SqlBool>`metadata->>${clause.metadataKey} = ${String(value)}`;
+  }
+  if (TEXT_FIELDS.has(field)) {
+    const column = sql.ref(field);
+    if (value === null) return sql<SqlBool>`${column} IS NULL`;
+    if (typeof value !== 'string') throw invalidRequest(`Invalid search query: the value for '${field}' must be quoted.`, 'query', 'search_query_invalid');
+    if (operator === ':') return sql<SqlBool>`lower(${column}) = lower(${value})`;
+    if (operator === '~') return sql<SqlBool>`${column} ILIKE ${likePattern(value)}`;
+  }
+  if (field === 'created') {
+    if (typeof value !== 'number') throw invalidRequest("Invalid search query: 'created' takes a unix timestamp.", 'query', 'search_query_invalid');
+    const op = operator === ':' ? '=' : operator;
+    if (op === '~') throw invalidRequest("Invalid search query: 'created' does not support ~.", 'query', 'search_query_invalid');
+    return sql<SqlBool>`floor(extract(epoch from created_at)) ${sql.raw(op)} ${value}`;
+  }
+  throw invalidRequest(
+    `Invalid search query: customers cannot be searched by '${field}'${operator === '~' || TEXT_FIELDS.has(field) ? ` with ${operator}` : ''}. Searchable fields: created, email, metadata, name, phone.`,
+    'query',
+    'search_query_invalid',
+  );
+}
+
+function decodePage(page: string | undefined): string | undefined {
+  if (page === undefined) return undefined;
+  const id = Buffer.from(page, 'base64url').toString('utf8');
+  if (!/^cus_[0-9A-Za-z]+$/.test(id)) throw invalidRequest('Invalid page token.', 'page');
+  return id;
+}
+
+export async function searchCustomers(
+  ctx: RequestContext,
+  params: SearchCustomersParams,
+): Promise<{ data: CustomerObject[]; hasMore: boolean; nextPage: string | null }> {
+  const parsed = parseSearchQuery(params.query);
+  const conditions = parsed.clauses.map((clause) => {
+    const condition = clauseCondition(clause);
+    return clause.negated ? sql<SqlBool>`NOT coalesce(${condition}, false)` : condition;
+  });
+  const query = liveCustomers(ctx).where((eb) => (parsed.combinator === 'AND' ? eb.and(conditions) : eb.or(conditions)));
+  const { rows, hasMore } = await paginate(query, { limit: params.limit, starting_after: decodePage(params.page) }, 'id');
+  const last = rows.at(-1);
+  return {
+    data: rows.map((r) => customerObject(r, ctx)),
+    hasMore,
+    nextPage: hasMore && last ? Buffer.from(last.id).toString('base64url') : null,
+  };
+}

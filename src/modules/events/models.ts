@@ -1,0 +1,18 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export interface EventData {
+  object: Record<string, unknown>;
+  previous_attributes?: Record<string, unknown>;
+}
+
+export interface EventsTable {
+  workspace_id: string;
+  id: string;
+  type: string;
+  api_version: string;
+  data: ColumnType<EventData, string, string>;
+  request_id: string | null;
+  idempotency_key: string | null;
+  created_at: Generated<Date>;
+  dispatched_at: Date | null;
+}

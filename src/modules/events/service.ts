@@ -1,0 +1,100 @@
+import type { Selectable } from 'kysely';
+import { z } from 'zod';
+import type { Executor } from '../../db/database.ts';
+import { API_VERSION } from '../../lib/api-version.ts';
+import { resourceMissing } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { paginate, whereCreated, type ListParams } from '../../lib/pagination.ts';
+import type { RangeFilter } from '../../lib/params.ts';
+import { livemode, unixSeconds, type RequestContext, type WorkspaceRef } from '../../server/context.ts';
+import type { EventsTable } from './models.ts';
+
+type EventRow = Selectable<EventsTable>;
+
+export const eventSchema = z.object({
+  id: z.string(),
+  object: z.literal('event'),
+  api_version: z.string(),
+  created: z.number().int(),
+  data: z.object({
+    object: z.record(z.string(), z.unknown()),
+    previous_attributes: z.record(z.string(), z.unknown()).optional(),
+  }),
+  livemode: z.boolean(),
+  request: z.object({ id: z.string().nullable(), idempotency_key: z.string().nullable() }),
+  type: z.string(),
+});
+export type EventObject = z.infer<typeof eventSchema>;
+
+export function eventObject(row: EventRow, workspace: WorkspaceRef): EventObject {
+  return {
+    id: row.id,
+    object: 'event',
+    api_version: row.api_version,
+    created: unixSeconds(row.created_at),
+    data: row.data,
+    livemode: livemode(workspace),
+    request: { id: row.request_id, idempotency_key: row.idempotency_key },
+    type: row.type,
+  };
+}
+
+/**
+ * Records an event in the caller's transaction: the outbox that webhooks, emails,
+ * automation and analytics consume. Nothing leaves the process from here.
+ */
+export async function recordEvent(
+  ctx: Pick<RequestContext, 'db' | 'workspace' | 'requestId' | 'idempotencyKey'>,
+  type: string,
+  object: object,
+  previousAttributes?: Record<string, unknown>,
+): Promise<string> {
+  const id = newId('event');
+  const data = previousAttributes ? { object, previous_attributes: previousAttributes } : { object };
+  await ctx.db
+    .insertInto('events')
+    .values({
+      workspace_id: ctx.workspace.id,
+      id,
+      type,
+      api_version: API_VERSION,
+      data: JSON.stringify(data),
+      request_id: ctx.requestId,
+      idempotency_key: ctx.idempotencyKey,
+    })
+    .execute();
+  return id;
+}
+
+/** The fields of `after` that differ from `before`, with their old values (Stripe's previous_attributes). */
+export function previousAttributes(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  const changed: Record<string, unknown> = {};
+  for (const key of Object.keys(after)) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed[key] = before[key] ?? null;
+  }
+  return changed;
+}
+
+export async function getEvent(db: Executor, workspace: WorkspaceRef, id: string): Promise<EventObject> {
+  const row = await db.selectFrom('events').selectAll().where('workspace_id', '=', workspace.id).where('id', '=', id).executeTakeFirst();
+  if (!row) throw resourceMissing('event', id);
+  return eventObject(row, workspace);
+}
+
+export async function listEvents(
+  db: Executor,
+  workspace: WorkspaceRef,
+  params: ListParams & { type?: string | undefined; types?: string[] | undefined; created?: RangeFilter | undefined },
+): Promise<{ data: EventObject[]; hasMore: boolean }> {
+  let query = db.selectFrom('events').selectAll().where('workspace_id', '=', workspace.id);
+  // `customer.*` matches every customer event, as in Stripe.
+  const patterns = [...(params.type ? [params.type] : []), ...(params.types ?? [])];
+  if (patterns.length > 0) {
+    query = query.where((eb) =>
+      eb.or(patterns.map((p) => (p.includes('*') ? eb('type', 'like', p.replace(/[%_]/g, '\\$&').replace(/\*/g, '%')) : eb('type', '=', p)))),
+    );
+  }
+  query = whereCreated(query, params.created, 'created_at');
+  const { rows, hasMore } = await paginate(query, params, 'id');
+  return { data: rows.map((r) => eventObject(r, workspace)), hasMore };
+}

@@ -1,0 +1,133 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
+import { parseParams } from '../lib/params.ts';
+import { recordAudit } from '../modules/audit/service.ts';
+import { authorize, type Authenticator, type Principal } from './auth.ts';
+import type { RequestContext } from './context.ts';
+import { applyExpansions, type Expanders } from './expand.ts';
+import { checkIdempotencyKey, findStoredResponse, requestHash, storeResponse, type StoredResponse } from './idempotency.ts';
+import { readParams } from './input.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import type { RouteSpec } from './route.ts';
+
+export interface ApiDeps {
+  db: Kysely<Database>;
+  authenticator: Authenticator;
+  rateLimiter: RateLimiter;
+  expanders: Expanders;
+}
+
+/** Thrown inside a write's transaction when a concurrent request with the same key won. */
+class LostIdempotencyRace extends Error {}
+
+function expandList(params: unknown): string[] | undefined {
+  const expand = (params as { expand?: unknown }).expand;
+  return Array.isArray(expand) ? (expand as string[]) : undefined;
+}
+
+function sendJson(reply: FastifyReply, response: StoredResponse, replayed: boolean): FastifyReply {
+  if (replayed) reply.header('idempotent-replayed', 'true');
+  return reply.code(response.status).type('application/json; charset=utf-8').send(response.body);
+}
+
+function contextFor(request: FastifyRequest, principal: Principal, db: RequestContext['db']): RequestContext {
+  return {
+    db,
+    workspace: principal.workspace,
+    actor: principal.actor,
+    requestId: request.id,
+    idempotencyKey: null,
+    ip: request.ip,
+    afterCommit: (task) => task(),
+  };
+}
+
+/**
+ * Mounts API routes. Every write runs in one transaction with its events, its audit
+ * entry and its idempotency record: all of it commits or none of it does.
+ */
+export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: ApiDeps): void {
+  const { db, authenticator, rateLimiter, expanders } = deps;
+
+  for (const spec of routes) {
+    app.route({
+      method: spec.method,
+      url: spec.path,
+      handler: async (request, reply) => {
+        const principal = await authenticator.authenticate(request);
+        authorize(principal, spec.access, request);
+        rateLimiter.take(principal.actor.id);
+        const input = readParams(request);
+        const params = parseParams(spec.params, input);
+        const path = request.params as Record<string, string>;
+
+        if (spec.method === 'GET') {
+          const ctx = contextFor(request, principal, db);
+          const result = await applyExpansions(ctx, await spec.handler(ctx, params, path), expandList(params), expanders);
+          return reply.send(result);
+        }
+
+        const headerKey = spec.method === 'POST' ? request.headers['idempotency-key'] : undefined;
+        const idempotencyKey = typeof headerKey === 'string' ? headerKey : null;
+        if (idempotencyKey !== null) checkIdempotencyKey(idempotencyKey);
+        const routePath = request.url.split('?')[0] ?? request.url;
+        const hash = idempotencyKey ? requestHash(spec.method, routePath, input) : '';
+        const afterCommit: Array<() => void> = [];
+
+        let outcome: { response: StoredResponse; replayed: boolean };
+        try {
+          outcome = await db.transaction().execute(async (tx) => {
+            if (idempotencyKey) {
+              const stored = await findStoredResponse(tx, principal.workspace.id, idempotencyKey, hash);
+              if (stored) return { response: stored, replayed: true };
+            }
+            const ctx: RequestContext = {
+              ...contextFor(request, principal, tx),
+              idempotencyKey,
+              afterCommit: (task) => afterCommit.push(task),
+            };
+            const result = (await applyExpansions(ctx, await spec.handler(ctx, params, path), expandList(params), expanders)) as {
+              id?: unknown;
+            };
+            const response = { status: 200, body: JSON.stringify(result) };
+            await recordAudit(tx, {
+              account_id: principal.workspace.accountId,
+              workspace_id: principal.workspace.id,
+              actor_type: principal.actor.type,
+              actor_id: principal.actor.id,
+              actor_label: principal.actor.label,
+              action: spec.auditAction ?? spec.operationId,
+              method: spec.method,
+              path: routePath,
+              object_id: typeof result?.id === 'string' ? result.id : null,
+              status_code: response.status,
+              ip: request.ip,
+              request_id: request.id,
+            });
+            if (idempotencyKey) {
+              const stored = await storeResponse(tx, {
+                workspaceId: principal.workspace.id,
+                key: idempotencyKey,
+                hash,
+                method: spec.method,
+                path: routePath,
+                response,
+              });
+              if (!stored) throw new LostIdempotencyRace();
+            }
+            return { response, replayed: false };
+          });
+        } catch (error) {
+          if (!(error instanceof LostIdempotencyRace) || !idempotencyKey) throw error;
+          const winner = await findStoredResponse(db, principal.workspace.id, idempotencyKey, hash);
+          if (!winner) throw error;
+          outcome = { response: winner, replayed: true };
+        }
+        for (const task of afterCommit) task();
+        if (idempotencyKey) reply.header('idempotency-key', idempotencyKey);
+        return sendJson(reply, outcome.response, outcome.replayed);
+      },
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type pg from 'pg';
+import type { Database } from '../db/database.ts';
+import { randomBase62 } from '../lib/ids.ts';
+import type { Logger } from '../lib/logger.ts';
+import { auditRoutes } from '../modules/audit/routes.ts';
+import { teamExpanders, teamRoutes } from '../modules/auth/routes.ts';
+import { mountSessionRoutes } from '../modules/auth/session-routes.ts';
+import { customerRoutes } from '../modules/customers/routes.ts';
+import { eventRoutes } from '../modules/events/routes.ts';
+import { mountApiRoutes } from './api.ts';
+import { Authenticator } from './auth.ts';
+import { errorHandler, notFoundHandler } from './errors.ts';
+import type { Expanders } from './expand.ts';
+import { buildOpenApi, mountOpenApi } from './openapi.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { RouteSpec } from './route.ts';
+import { mountWeb } from './web.ts';
+
+/** Every API route, in the order the OpenAPI document lists them. */
+export const apiRoutes: RouteSpec[] = [...customerRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
+const expanders: Expanders = { ...teamExpanders };
+
+export interface AppOptions {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+  logger: Logger;
+  /** Requests per second per API key or user; 0 turns the limit off. */
+  rateLimitPerSecond: number;
+  bodyLimitBytes: number;
+  /** Built dashboard (dist/web); null serves none. */
+  webDir: string | null;
+  secureCookies: boolean;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // Per-request logs would cost more than the requests; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: process.env.RECUR_TRUST_PROXY === 'true',
+    genReqId: () => `req_${randomBase62(14)}`,
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  // Parameters are parsed by the route (so their errors have the API's shape):
+  // here bodies are only read as text.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+  await app.register(fastifyCookie);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('request-id', request.id);
+  });
+  app.setErrorHandler(errorHandler(options.logger));
+  app.setNotFoundHandler(notFoundHandler);
+
+  const authenticator = new Authenticator(options.db, options.logger);
+  await authenticator.listen(options.pool);
+  app.addHook('onClose', async () => authenticator.close());
+
+  mountApiRoutes(app, apiRoutes, {
+    db: options.db,
+    authenticator,
+    rateLimiter: new RateLimiter(options.rateLimitPerSecond),
+    expanders,
+  });
+  mountSessionRoutes(app, options.db, { secureCookies: options.secureCookies });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_request, reply) => {
+    try {
+      await sql`SELECT 1 FROM schema_migrations LIMIT 1`.execute(options.db);
+      return { status: 'ready' };
+    } catch (error) {
+      return reply.code(503).send({ status: 'unavailable', reason: (error as Error).message });
+    }
+  });
+  await mountOpenApi(app, buildOpenApi(apiRoutes));
+  if (options.webDir) await mountWeb(app, options.webDir);
+  return app;
+}

@@ -1,0 +1,49 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, conflict, routeMissing } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+
+/** Fastify's own 4xx errors, in the API's words. */
+function fromFastify(error: FastifyError): ApiError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, 'invalid_request_error', 'The request body is too large.', { code: 'request_too_large' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, 'invalid_request_error', 'Send parameters as application/x-www-form-urlencoded or application/json.', {
+        code: 'unsupported_content_type',
+      });
+    default:
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+        return new ApiError(error.statusCode, 'invalid_request_error', error.message, { code: 'invalid_request' });
+      }
+      return null;
+  }
+}
+
+/** PostgreSQL conflicts a retry can resolve. */
+function fromDatabase(error: { code?: unknown }): ApiError | null {
+  if (error.code === '40001' || error.code === '40P01' || error.code === '55P03') {
+    return conflict('This object was being changed by another request at the same moment. Retry the request.');
+  }
+  return null;
+}
+
+export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  if (error.status === 409) reply.header('stripe-should-retry', 'true');
+  return reply.code(error.status).headers(error.headers).send(error.toBody());
+}
+
+export function errorHandler(logger: Logger) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const known = error instanceof ApiError ? error : (fromFastify(error) ?? fromDatabase(error));
+    if (known) return sendError(reply, known);
+    logger.error({ err: error, requestId: request.id, method: request.method, url: request.url }, 'unhandled error');
+    return sendError(
+      reply,
+      new ApiError(500, 'api_error', `An unexpected error occurred. Quote request ${request.id} when reporting it.`),
+    );
+  };
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  return sendError(reply, routeMissing(request.method, request.url.split('?')[0] ?? request.url));
+}

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import type { RequestContext } from './context.ts';
+
+/**
+ * Who may call a route:
+ * - read: any secret key, any dashboard user;
+ * - write: secret keys, owners and admins (support users are read-only);
+ * - team: owners and admins signed in to the dashboard (keys cannot manage keys or users).
+ */
+export type Access = 'read' | 'write' | 'team';
+
+export interface RouteSpec<P extends z.ZodType = z.ZodType> {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Fastify path syntax, e.g. `/v1/customers/:id`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  /** Body for POST, query string for GET and DELETE. */
+  params: P;
+  /** The response object's schema, for the OpenAPI document. */
+  response: z.ZodType;
+  /** The audit log's name for what a write did, e.g. `customer.created`. */
+  auditAction?: string;
+  handler: (ctx: RequestContext, params: z.output<P>, path: Record<string, string>) => Promise<unknown>;
+}
+
+/** Keeps each route's params and handler types tied together. */
+export function route<P extends z.ZodType>(spec: RouteSpec<P>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}

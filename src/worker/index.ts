@@ -1,0 +1,18 @@
+import { purgeExpiredSessions } from '../modules/auth/sessions.ts';
+import { eventDispatcher } from '../modules/events/dispatcher.ts';
+import { purgeIdempotencyKeys } from '../server/idempotency.ts';
+import type { DueWork } from './runner.ts';
+
+/** Every kind of background work. Later modules add theirs here (renewals, retries, deliveries). */
+export function backgroundWork(): DueWork[] {
+  return [
+    eventDispatcher([]),
+    purgeIdempotencyKeys(),
+    {
+      name: 'sessions.purge',
+      batchSize: Number.MAX_SAFE_INTEGER,
+      idleMs: 3600_000,
+      runBatch: (db, now) => purgeExpiredSessions(db, now),
+    },
+  ];
+}
