@@ -24,8 +24,22 @@ function indexedToArray(value: unknown): unknown {
     .map((k) => (value as Record<string, unknown>)[String(k)]);
 }
 
+/**
+ * PostgreSQL text cannot hold NUL, and an unpaired UTF-16 surrogate (possible in JSON,
+ * `"\\ud800"`) has no UTF-8 form: either would fail or be silently altered on the way to
+ * the database, so both are the caller's error, named like any other invalid value.
+ */
+const NO_NUL = /^[^\u0000]*$/;
+const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
+const NO_LONE_SURROGATE = /^\P{Cs}*$/u;
+const SURROGATE_MESSAGE = 'must be valid Unicode (it contains an unpaired surrogate)';
+
 export function str(max = 5000) {
-  return z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` });
+  return z
+    .string({ error: 'must be a string' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(NO_NUL, { error: NUL_MESSAGE })
+    .regex(NO_LONE_SURROGATE, { error: SURROGATE_MESSAGE });
 }
 
 /** A string that the caller may clear with '' (stored as null). */
@@ -74,12 +88,21 @@ export function clearableHash<T extends z.ZodType>(hash: T) {
  * `metadata=` removes all. Limits as Stripe's: 50 keys, key ≤ 40, value ≤ 500 characters.
  */
 export const metadataParam = z.preprocess(
-  emptyToNull,
+  (value, ctx) => {
+    // zod's records silently drop a `__proto__` key; refuse it rather than lose it.
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) {
+      ctx.addIssue({ code: 'custom', message: "'__proto__' cannot be a metadata key", input: value, path: ['__proto__'] });
+    }
+    return emptyToNull(value);
+  },
   z
     .record(
-      z.string().max(40, { error: 'metadata keys must be at most 40 characters' }).regex(/^[^[\]]+$/, {
-        error: 'metadata keys may not contain square brackets',
-      }),
+      z
+        .string()
+        .max(40, { error: 'metadata keys must be at most 40 characters' })
+        .regex(/^[^[\]]+$/, { error: 'metadata keys may not contain square brackets' })
+        .regex(NO_NUL, { error: `metadata keys ${NUL_MESSAGE}` })
+        .regex(NO_LONE_SURROGATE, { error: `metadata keys ${SURROGATE_MESSAGE}` }),
       z.union([str(500), z.number().transform(String), z.null()], {
         error: 'metadata values must be strings of at most 500 characters',
       }),
@@ -104,14 +127,18 @@ export function applyMetadata(current: Record<string, string>, update: MetadataP
 
 export const expandParam = formArray(str(500), 20).optional();
 
+/** The last second of year 9999: later timestamps are no date a database (or Date) can hold. */
+const MAX_TIMESTAMP = 253_402_300_799;
+const timestamp = () => int({ min: 0, max: MAX_TIMESTAMP });
+
 /** `created=123` or `created[gte]=...`: a range filter on a unix timestamp. */
 export const rangeFilter = z.union([
-  int({ min: 0 }),
+  timestamp(),
   z.strictObject({
-    gt: int({ min: 0 }).optional(),
-    gte: int({ min: 0 }).optional(),
-    lt: int({ min: 0 }).optional(),
-    lte: int({ min: 0 }).optional(),
+    gt: timestamp().optional(),
+    gte: timestamp().optional(),
+    lt: timestamp().optional(),
+    lte: timestamp().optional(),
   }),
 ]);
 export type RangeFilter = z.infer<typeof rangeFilter>;
@@ -149,10 +176,18 @@ function zodIssueToApiError(issue: z.core.$ZodIssue | undefined, input: unknown)
   if (issue.code === 'unrecognized_keys') {
     return unknownParam(paramName([...issue.path, issue.keys[0] ?? '']));
   }
-  // Unions report their branches; the most useful message is the deepest branch's.
+  // Unions report their branches; the most useful message is the deepest branch's: one that
+  // failed on something other than the value's type, else the one whose type check failed
+  // deepest inside the value (`created[gte]=abc` is the hash branch failing at `gte`).
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-    const branch = issue.errors.map((issues) => issues[0]).find((i) => i && i.code !== 'invalid_type');
+    const firsts = issue.errors.map((issues) => issues[0]).filter((i): i is z.core.$ZodIssue => i !== undefined);
+    const deepest = firsts.reduce<z.core.$ZodIssue | undefined>((best, i) => (i.path.length > (best?.path.length ?? 0) ? i : best), undefined);
+    const branch = firsts.find((i) => i.code !== 'invalid_type') ?? deepest;
     if (branch) return zodIssueToApiError({ ...branch, path: [...issue.path, ...branch.path] }, input);
+  }
+  // A record key that fails its own schema: report that schema's message.
+  if (issue.code === 'invalid_key' && issue.issues[0]) {
+    return zodIssueToApiError({ ...issue.issues[0], path: issue.path }, input);
   }
   const param = paramName(issue.path);
   if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {

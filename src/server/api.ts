@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { invalidRequest } from '../lib/errors.ts';
 import { parseParams } from '../lib/params.ts';
 import { recordAudit } from '../modules/audit/service.ts';
 import { authorize, type Authenticator, type Principal } from './auth.ts';
@@ -61,6 +62,10 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
         const input = readParams(request);
         const params = parseParams(spec.params, input);
         const path = request.params as Record<string, string>;
+        // Ids are PostgreSQL text, which cannot hold NUL: name the bad one instead of failing in a query.
+        for (const [name, value] of Object.entries(path)) {
+          if (value.includes('\u0000')) throw invalidRequest(`Invalid ${name}: must not contain NUL (\\u0000) characters.`, name);
+        }
 
         if (spec.method === 'GET') {
           const ctx = contextFor(request, principal, db);

@@ -13,7 +13,7 @@ import { customerRoutes } from '../modules/customers/routes.ts';
 import { eventRoutes } from '../modules/events/routes.ts';
 import { mountApiRoutes } from './api.ts';
 import { Authenticator } from './auth.ts';
-import { errorHandler, notFoundHandler } from './errors.ts';
+import { errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.ts';
 import type { Expanders } from './expand.ts';
 import { buildOpenApi, mountOpenApi } from './openapi.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -46,6 +46,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => `req_${randomBase62(14)}`,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: frameworkErrorHandler,
   });
 
   // Parameters are parsed by the route (so their errors have the API's shape):

@@ -44,6 +44,28 @@ export function errorHandler(logger: Logger) {
   };
 }
 
+/**
+ * What the router answers itself, before any hook (Fastify's `frameworkErrors`): a path it
+ * cannot decode, or a path parameter longer than any id. Same shape and request id as the rest.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('request-id', request.id);
+  const path = (request.url.split('?')[0] ?? request.url).slice(0, 200);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendError(
+      reply,
+      new ApiError(404, 'invalid_request_error', `No such object: the id in '${path}' is longer than any id.`, { code: 'resource_missing' }),
+    );
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return sendError(
+      reply,
+      new ApiError(400, 'invalid_request_error', `Malformed percent-encoding in the URL path '${path}'.`, { code: 'parameter_invalid_encoding' }),
+    );
+  }
+  return sendError(reply, fromFastify(error) ?? new ApiError(400, 'invalid_request_error', error.message, { code: 'invalid_request' }));
+}
+
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
   return sendError(reply, routeMissing(request.method, request.url.split('?')[0] ?? request.url));
 }

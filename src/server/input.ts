@@ -29,7 +29,8 @@ export function readParams(request: FastifyRequest): Record<string, unknown> {
   const query: FormObject = parseForm(queryString(request.url));
   if (request.method !== 'POST') return query;
   const raw = typeof request.body === 'string' ? request.body : '';
-  const type = request.headers['content-type'] ?? '';
+  // Media types are case-insensitive (RFC 9110): `Application/JSON` is JSON too.
+  const type = (request.headers['content-type'] ?? '').toLowerCase();
   const body = type.startsWith('application/json') ? parseJsonBody(raw) : parseForm(raw);
   for (const key of Object.keys(query)) {
     if (key in body) throw invalidRequest(`Parameter '${key}' was given more than once.`, key, 'parameter_duplicated');

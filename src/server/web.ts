@@ -24,7 +24,7 @@ export async function mountWeb(app: FastifyInstance, webDir: string): Promise<vo
   await app.register(fastifyStatic, { root: webDir, prefix: '/admin/', wildcard: false, index: false, decorateReply: false });
   const sendIndex = async (_request: unknown, reply: import('fastify').FastifyReply) =>
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+  // The router ignores trailing slashes, so '/admin' serves '/admin/' too (declaring both fails at start).
   app.get('/admin', sendIndex);
-  app.get('/admin/', sendIndex);
   app.get('/admin/*', sendIndex);
 }
