@@ -29,17 +29,21 @@ function indexedToArray(value: unknown): unknown {
  * `"\\ud800"`) has no UTF-8 form: either would fail or be silently altered on the way to
  * the database, so both are the caller's error, named like any other invalid value.
  */
-const NO_NUL = /^[^\u0000]*$/;
+const NUL = /\u0000/;
 const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
-const NO_LONE_SURROGATE = /^\P{Cs}*$/u;
+const LONE_SURROGATE = /\p{Cs}/u;
 const SURROGATE_MESSAGE = 'must be valid Unicode (it contains an unpaired surrogate)';
 
+// Refinements rather than patterns: they are checks of the text's encoding, not part of
+// its documented shape, so they stay out of the OpenAPI document.
+function storableText<T extends z.ZodString>(schema: T, prefix = ''): T {
+  return schema
+    .refine((v) => !NUL.test(v), { error: `${prefix}${NUL_MESSAGE}` })
+    .refine((v) => !LONE_SURROGATE.test(v), { error: `${prefix}${SURROGATE_MESSAGE}` }) as unknown as T;
+}
+
 export function str(max = 5000) {
-  return z
-    .string({ error: 'must be a string' })
-    .max(max, { error: `must be at most ${max} characters` })
-    .regex(NO_NUL, { error: NUL_MESSAGE })
-    .regex(NO_LONE_SURROGATE, { error: SURROGATE_MESSAGE });
+  return storableText(z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` }));
 }
 
 /** A string that the caller may clear with '' (stored as null). */
@@ -97,12 +101,13 @@ export const metadataParam = z.preprocess(
   },
   z
     .record(
-      z
-        .string()
-        .max(40, { error: 'metadata keys must be at most 40 characters' })
-        .regex(/^[^[\]]+$/, { error: 'metadata keys may not contain square brackets' })
-        .regex(NO_NUL, { error: `metadata keys ${NUL_MESSAGE}` })
-        .regex(NO_LONE_SURROGATE, { error: `metadata keys ${SURROGATE_MESSAGE}` }),
+      storableText(
+        z
+          .string()
+          .max(40, { error: 'metadata keys must be at most 40 characters' })
+          .regex(/^[^[\]]+$/, { error: 'metadata keys may not contain square brackets' }),
+        'metadata keys ',
+      ),
       z.union([str(500), z.number().transform(String), z.null()], {
         error: 'metadata values must be strings of at most 500 characters',
       }),

@@ -1,0 +1,210 @@
+/**
+ * The dashboard's API client: same-origin fetch with the session cookie, the
+ * Recur-Workspace header on /v1 calls, X-CSRF-Token on writes, JSON bodies, and
+ * Stripe-shaped errors turned into ApiError.
+ */
+
+export type Role = 'owner' | 'admin' | 'support';
+export type WorkspaceMode = 'sandbox' | 'live';
+
+export interface User {
+  id: string;
+  object: 'user';
+  email: string;
+  name: string | null;
+  role: Role;
+  status: 'active' | 'invited' | 'disabled';
+  created: number;
+  invited_by: string | null;
+}
+
+export interface Workspace {
+  id: string;
+  mode: WorkspaceMode;
+  name: string;
+  livemode: boolean;
+}
+
+export interface Session {
+  user: User;
+  csrf_token: string;
+  workspaces: Workspace[];
+}
+
+export interface Address {
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  country: string | null;
+}
+
+export interface Customer {
+  id: string;
+  object: 'customer';
+  address: Address | null;
+  created: number;
+  description: string | null;
+  email: string | null;
+  invoice_settings: { custom_fields: Array<{ name: string; value: string }> | null; footer: string | null };
+  livemode: boolean;
+  metadata: Record<string, string>;
+  name: string | null;
+  phone: string | null;
+  preferred_locales: string[];
+  shipping: { name: string; phone: string | null; address: Address } | null;
+  tax_exempt: 'none' | 'exempt' | 'reverse';
+}
+
+export interface DeletedCustomer {
+  id: string;
+  object: 'customer';
+  deleted: true;
+}
+
+export interface RecurEvent {
+  id: string;
+  object: 'event';
+  type: string;
+  created: number;
+  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
+  request: { id: string | null; idempotency_key: string | null };
+}
+
+export interface ApiKey {
+  id: string;
+  object: 'api_key';
+  type: 'secret' | 'publishable';
+  name: string | null;
+  redacted: string;
+  created: number;
+  created_by: string | null;
+  last_used: number | null;
+  revoked: boolean;
+  livemode: boolean;
+  secret?: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  object: 'audit_log_entry';
+  action: string;
+  actor: { type: 'user' | 'api_key' | 'system'; id: string | null; label: string | null };
+  workspace: string | null;
+  object_id: string | null;
+  request: { id: string | null; method: string | null; path: string | null; ip: string | null };
+  status_code: number | null;
+  created: number;
+}
+
+export interface List<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  url: string;
+}
+
+export interface SearchResult<T> {
+  object: 'search_result';
+  data: T[];
+  has_more: boolean;
+  next_page: string | null;
+  url: string;
+}
+
+export type Query = Record<string, string | number | undefined>;
+
+/** An error from the API (or the network), with the fields of Stripe's error body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly code: string | null = null,
+    readonly param: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function errorFrom(status: number, body: unknown): ApiError {
+  const error = isRecord(body) && isRecord(body.error) ? body.error : null;
+  if (!error) return new ApiError(status, 'api_error', `The server answered with an unexpected error (HTTP ${status}).`);
+  const text = (key: string) => (typeof error[key] === 'string' ? (error[key] as string) : null);
+  return new ApiError(status, text('type') ?? 'api_error', text('message') ?? `Request failed (HTTP ${status}).`, text('code'), text('param'));
+}
+
+export interface RequestOptions {
+  query?: Query | undefined;
+  body?: unknown;
+  /** Workspace id (or mode) sent as Recur-Workspace. */
+  workspace?: string | undefined;
+  csrfToken?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+function withQuery(path: string, query: Query | undefined): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export async function request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.workspace) headers['Recur-Workspace'] = options.workspace;
+  if (method !== 'GET' && options.csrfToken) headers['X-CSRF-Token'] = options.csrfToken;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(withQuery(path, options.query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'network_error', 'Could not reach the Recur server. Check your connection and try again.');
+  }
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!response.ok) throw errorFrom(response.status, body);
+  return body as T;
+}
+
+/** Session endpoints (no workspace). */
+export const auth = {
+  /** The current session, or null when signed out. */
+  async session(): Promise<Session | null> {
+    try {
+      return await request<Session>('GET', '/auth/session');
+    } catch (error) {
+      if (isApiError(error) && error.status === 401) return null;
+      throw error;
+    }
+  },
+  login: (email: string, password: string) => request<Session>('POST', '/auth/login', { body: { email, password } }),
+  logout: (csrfToken: string) => request<{ signed_out: true }>('POST', '/auth/logout', { body: {}, csrfToken }),
+  acceptInvitation: (token: string, password: string, name?: string) =>
+    request<Session>('POST', '/auth/invitations/accept', { body: { token, password, ...(name ? { name } : {}) } }),
+};

@@ -1,0 +1,54 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { request, type ApiError, type Query } from './api.ts';
+import { useSession, useWorkspace } from './session.tsx';
+
+/**
+ * Query keys start with ['v1', <workspace id>]: switching workspace changes every key,
+ * so everything is fetched again for the new workspace and nothing leaks across.
+ */
+export function v1Key(workspaceId: string, path: string, query?: Query): unknown[] {
+  return ['v1', workspaceId, ...path.split('/').filter((p) => p && p !== 'v1'), query ?? {}];
+}
+
+export function useV1Query<T>(path: string, query?: Query, options: { enabled?: boolean; keepPrevious?: boolean } = {}) {
+  const { workspace } = useWorkspace();
+  return useQuery<T, ApiError>({
+    queryKey: v1Key(workspace.id, path, query),
+    queryFn: ({ signal }) => request<T>('GET', path, { query, workspace: workspace.id, signal }),
+    enabled: options.enabled ?? true,
+    // While the next page loads, keep showing this one, but never another workspace's data.
+    placeholderData: options.keepPrevious ? (previous, previousQuery) => (previousQuery?.queryKey[1] === workspace.id ? previous : undefined) : undefined,
+  });
+}
+
+export interface V1Client {
+  post<T>(path: string, body?: unknown): Promise<T>;
+  del<T>(path: string): Promise<T>;
+}
+
+/** Writes for the current workspace, with the session's CSRF token. */
+export function useV1Client(): V1Client {
+  const { workspace } = useWorkspace();
+  const { csrf_token } = useSession();
+  return {
+    post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, { body, workspace: workspace.id, csrfToken: csrf_token }),
+    del: <T>(path: string) => request<T>('DELETE', path, { workspace: workspace.id, csrfToken: csrf_token }),
+  };
+}
+
+/** A write that refreshes the workspace's data when it succeeds. */
+export function useV1Mutation<TVars, TResult>(
+  run: (client: V1Client, vars: TVars) => Promise<TResult>,
+  options: { onSuccess?: (result: TResult, vars: TVars) => void } = {},
+) {
+  const client = useV1Client();
+  const queryClient = useQueryClient();
+  const { workspace } = useWorkspace();
+  return useMutation<TResult, ApiError, TVars>({
+    mutationFn: (vars) => run(client, vars),
+    onSuccess: async (result, vars) => {
+      options.onSuccess?.(result, vars);
+      await queryClient.invalidateQueries({ queryKey: ['v1', workspace.id] });
+    },
+  });
+}

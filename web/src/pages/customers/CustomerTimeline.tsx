@@ -1,0 +1,79 @@
+import { Loader, Paper, Skeleton, Stack, Text, ThemeIcon, Timeline, Title, Tooltip } from '@mantine/core';
+import type { List, RecurEvent } from '../../api.ts';
+import { IconEdit, IconPlus, IconTrash } from '../../components/icons.tsx';
+import { ErrorState } from '../../components/states.tsx';
+import { formatDateTime, formatRelative, humanizeAction } from '../../format.ts';
+import { useV1Query } from '../../hooks.ts';
+
+/**
+ * The customer's history from their events. The API filters events by type only, so this
+ * fetches recent customer.* events and keeps this customer's (see the report: an
+ * object-id filter on /v1/events would make this exact for old customers).
+ */
+const EVENT_WINDOW = 100;
+
+function describe(event: RecurEvent): string {
+  const changed = Object.keys(event.data.previous_attributes ?? {});
+  if (event.type === 'customer.updated' && changed.length > 0) {
+    return `Changed ${changed.map((f) => f.replace(/_/g, ' ')).join(', ')}`;
+  }
+  return humanizeAction(event.type);
+}
+
+function bullet(type: string) {
+  if (type.endsWith('.created')) return { icon: <IconPlus size={12} />, color: 'teal' };
+  if (type.endsWith('.deleted')) return { icon: <IconTrash size={12} />, color: 'red' };
+  return { icon: <IconEdit size={12} />, color: 'indigo' };
+}
+
+export function CustomerTimeline({ customerId }: { customerId: string }) {
+  const events = useV1Query<List<RecurEvent>>('/v1/events', { limit: EVENT_WINDOW, type: 'customer.*' });
+  const mine = (events.data?.data ?? []).filter((e) => e.data.object.id === customerId);
+  return (
+    <Paper withBorder p="lg" data-testid="customer-timeline">
+      <Title order={4} fz="md" mb="md">
+        Activity {events.isFetching && !events.isPending ? <Loader size={12} ml={6} /> : null}
+      </Title>
+      {events.isPending ? (
+        <Stack gap="sm">
+          <Skeleton height={14} width="70%" />
+          <Skeleton height={14} width="50%" />
+          <Skeleton height={14} width="60%" />
+        </Stack>
+      ) : events.isError ? (
+        <ErrorState title="Could not load activity" error={events.error} onRetry={() => void events.refetch()} />
+      ) : mine.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No recent activity for this customer.
+        </Text>
+      ) : (
+        <Timeline bulletSize={22} lineWidth={2}>
+          {mine.map((event) => {
+            const { icon, color } = bullet(event.type);
+            return (
+              <Timeline.Item
+                key={event.id}
+                bullet={
+                  <ThemeIcon size={22} radius="xl" color={color} variant="light">
+                    {icon}
+                  </ThemeIcon>
+                }
+                title={
+                  <Text size="sm" fw={500}>
+                    {describe(event)}
+                  </Text>
+                }
+              >
+                <Tooltip label={formatDateTime(event.created)} withArrow position="left">
+                  <Text size="xs" c="dimmed" span>
+                    {formatRelative(event.created)} · <span className="recur-mono">{event.type}</span>
+                  </Text>
+                </Tooltip>
+              </Timeline.Item>
+            );
+          })}
+        </Timeline>
+      )}
+    </Paper>
+  );
+}

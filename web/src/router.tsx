@@ -1,0 +1,108 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, Navigate, Outlet, redirect } from '@tanstack/react-router';
+import { AppLayout } from './components/AppLayout.tsx';
+import { NotFound } from './pages/NotFound.tsx';
+import { AcceptInvitePage } from './pages/AcceptInvite.tsx';
+import { ApiKeysPage } from './pages/developers/ApiKeys.tsx';
+import { CustomerPage } from './pages/customers/CustomerPage.tsx';
+import { CustomersPage } from './pages/customers/CustomersPage.tsx';
+import { LoginPage } from './pages/Login.tsx';
+import { AuditLogPage } from './pages/settings/AuditLog.tsx';
+import { TeamPage } from './pages/settings/Team.tsx';
+import { sessionQuery, SessionProvider, WorkspaceProvider } from './session.tsx';
+
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFound,
+});
+
+/** Where to go after signing in: only paths inside the dashboard. */
+function safeRedirect(value: unknown): string | undefined {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/login') ? value : undefined;
+}
+
+export const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/login',
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } => {
+    const target = safeRedirect(search.redirect);
+    return target ? { redirect: target } : {};
+  },
+  beforeLoad: async ({ context, search }) => {
+    const session = await context.queryClient.ensureQueryData(sessionQuery);
+    if (session) throw redirect({ href: search.redirect ?? '/customers' });
+  },
+  component: LoginPage,
+});
+
+export const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invite/$token',
+  component: AcceptInvitePage,
+});
+
+function SignedIn() {
+  const { data: session } = useQuery(sessionQuery);
+  if (!session) return <Navigate to="/login" />;
+  return (
+    <SessionProvider session={session}>
+      <WorkspaceProvider workspaces={session.workspaces}>
+        <AppLayout />
+      </WorkspaceProvider>
+    </SessionProvider>
+  );
+}
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  beforeLoad: async ({ context, location }) => {
+    const session = await context.queryClient.ensureQueryData(sessionQuery);
+    if (!session) {
+      const target = safeRedirect(location.href);
+      throw redirect({ to: '/login', search: target && target !== '/' ? { redirect: target } : {} });
+    }
+  },
+  component: SignedIn,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/',
+  beforeLoad: () => {
+    throw redirect({ to: '/customers' });
+  },
+});
+
+export const customersRoute = createRoute({ getParentRoute: () => appRoute, path: '/customers', component: CustomersPage });
+export const customerRoute = createRoute({ getParentRoute: () => appRoute, path: '/customers/$customerId', component: CustomerPage });
+const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/developers/api-keys', component: ApiKeysPage });
+const teamRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/team', component: TeamPage });
+const auditLogRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/audit-log', component: AuditLogPage });
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  inviteRoute,
+  appRoute.addChildren([indexRoute, customersRoute, customerRoute, apiKeysRoute, teamRoute, auditLogRoute]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    basepath: '/admin',
+    context: { queryClient },
+    defaultPreload: false,
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
