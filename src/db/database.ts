@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.ts';
+import { withPreparedStatements } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 export type { Database };
@@ -33,7 +34,11 @@ export function connect(
   // An idle client's error (e.g. the server restarting) must not crash the process:
   // the pool discards that client and the next query gets a fresh one.
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle database connection failed'));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: { connect: async () => withPreparedStatements(await pool.connect()), end: () => pool.end() },
+    }),
+  });
   return {
     db,
     pool,

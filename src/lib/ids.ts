@@ -50,3 +50,13 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
 export function hasPrefix(id: string, kind: IdKind): boolean {
   return id.startsWith(`${ID_PREFIXES[kind]}_`);
 }
+
+// Request ids are made on every request: a per-process random prefix and a counter are
+// unique across processes and far cheaper than fresh random bytes each time.
+const requestPrefix = randomBase62(8);
+let requestCounter = 0;
+
+export function newRequestId(): string {
+  requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `req_${requestPrefix}${requestCounter.toString(36)}`;
+}

@@ -3,14 +3,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { invalidRequest } from '../lib/errors.ts';
 import { parseParams } from '../lib/params.ts';
-import { recordAudit } from '../modules/audit/service.ts';
+import { auditRow } from '../modules/audit/service.ts';
 import { authorize, type Authenticator, type Principal } from './auth.ts';
 import type { RequestContext } from './context.ts';
 import { applyExpansions, type Expanders } from './expand.ts';
-import { checkIdempotencyKey, findStoredResponse, requestHash, storeResponse, type StoredResponse } from './idempotency.ts';
+import { checkIdempotencyKey, findStoredResponse, requestHash, type StoredResponse } from './idempotency.ts';
 import { readParams } from './input.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { RouteSpec } from './route.ts';
+import { flushPendingWrites, newPendingWrites } from './unit-of-work.ts';
 
 export interface ApiDeps {
   db: Kysely<Database>;
@@ -40,6 +41,7 @@ function contextFor(request: FastifyRequest, principal: Principal, db: RequestCo
     requestId: request.id,
     idempotencyKey: null,
     ip: request.ip,
+    pending: newPendingWrites(),
     afterCommit: (task) => task(),
   };
 }
@@ -70,6 +72,7 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
         if (spec.method === 'GET') {
           const ctx = contextFor(request, principal, db);
           const result = await applyExpansions(ctx, await spec.handler(ctx, params, path), expandList(params), expanders);
+          if (ctx.pending.events.length > 0) throw new Error(`${spec.operationId} recorded events on a read`);
           return reply.send(result);
         }
 
@@ -96,9 +99,10 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
               id?: unknown;
             };
             const response = { status: 200, body: JSON.stringify(result) };
-            await recordAudit(tx, {
+            ctx.pending.audit.push(
+              auditRow({
               account_id: principal.workspace.accountId,
-              workspace_id: principal.workspace.id,
+              workspace_id: spec.auditScope === 'account' ? null : principal.workspace.id,
               actor_type: principal.actor.type,
               actor_id: principal.actor.id,
               actor_label: principal.actor.label,
@@ -109,18 +113,20 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
               status_code: response.status,
               ip: request.ip,
               request_id: request.id,
-            });
-            if (idempotencyKey) {
-              const stored = await storeResponse(tx, {
-                workspaceId: principal.workspace.id,
-                key: idempotencyKey,
-                hash,
-                method: spec.method,
-                path: routePath,
-                response,
-              });
-              if (!stored) throw new LostIdempotencyRace();
-            }
+              }),
+            );
+            const idempotency = idempotencyKey
+              ? {
+                  workspace_id: principal.workspace.id,
+                  key: idempotencyKey,
+                  request_hash: hash,
+                  method: spec.method,
+                  path: routePath,
+                  response_status: response.status,
+                  response_body: response.body,
+                }
+              : undefined;
+            if (!(await flushPendingWrites(tx, ctx.pending, idempotency))) throw new LostIdempotencyRace();
             return { response, replayed: false };
           });
         } catch (error) {

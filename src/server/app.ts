@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../db/database.ts';
-import { randomBase62 } from '../lib/ids.ts';
+import { newRequestId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { teamExpanders, teamRoutes } from '../modules/auth/routes.ts';
@@ -43,7 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     trustProxy: process.env.RECUR_TRUST_PROXY === 'true',
-    genReqId: () => `req_${randomBase62(14)}`,
+    genReqId: newRequestId,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkErrorHandler,

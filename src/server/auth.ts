@@ -46,9 +46,12 @@ function secretFromHeader(header: string | undefined): string | null {
  */
 // One cache per process, shared by every Authenticator in it.
 const keys = new Map<string, { resolved: ResolvedKey; expiresAt: number }>();
+// Bumped by every revocation: a lookup that overlapped one may have read the key before it.
+let keyGeneration = 0;
 
 /** Drops cached keys in this process; a revocation calls it once its transaction commits. */
 export function forgetCachedKeys(): void {
+  keyGeneration += 1;
   keys.clear();
 }
 
@@ -58,6 +61,7 @@ export const KEY_CHANGE_NOTIFY = `NOTIFY ${KEY_CHANNEL}`;
 export class Authenticator {
   private readonly touched = new Map<string, number>();
   private listener: pg.PoolClient | null = null;
+  private closed = false;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -65,17 +69,40 @@ export class Authenticator {
   ) {}
 
   async listen(pool: pg.Pool): Promise<void> {
-    this.listener = await pool.connect();
-    this.listener.on('notification', (message) => {
+    const client = await pool.connect();
+    // A lost connection (database restart, failover) hears no more revocations: forget what
+    // is cached, cache nothing until listening again, and reconnect.
+    const lost = (error: unknown) => {
+      if (this.listener !== client) return;
+      this.listener = null;
+      forgetCachedKeys();
+      client.release(true);
+      this.logger.warn({ err: error }, 'key revocation listener failed; reconnecting');
+      const retry = () => {
+        if (!this.closed) this.listen(pool).catch(() => setTimeout(retry, 1000).unref());
+      };
+      setTimeout(retry, 100).unref();
+    };
+    client.on('notification', (message) => {
       if (message.channel === KEY_CHANNEL) forgetCachedKeys();
     });
-    this.listener.on('error', (error) => this.logger.warn({ err: error }, 'key revocation listener failed'));
-    await this.listener.query(`LISTEN ${KEY_CHANNEL}`);
+    client.on('error', lost);
+    client.on('end', () => lost(new Error('the listening connection ended')));
+    try {
+      await client.query(`LISTEN ${KEY_CHANNEL}`);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    if (this.closed) return void client.release(true);
+    this.listener = client;
   }
 
   async close(): Promise<void> {
-    this.listener?.release(true);
+    this.closed = true;
+    const listener = this.listener;
     this.listener = null;
+    listener?.release(true);
   }
 
   async authenticate(request: FastifyRequest): Promise<Principal> {
@@ -96,10 +123,13 @@ export class Authenticator {
     const now = Date.now();
     let cached = keys.get(hash);
     if (!cached || cached.expiresAt < now) {
+      const generation = keyGeneration;
       const resolved = await findKeyBySecret(this.db, secret);
       if (!resolved) throw invalidApiKey(`Invalid API Key provided: ${redact(secret)}`);
       cached = { resolved, expiresAt: now + KEY_CACHE_TTL_MS };
-      keys.set(hash, cached);
+      // Not cached when a revocation was heard meanwhile (what was read may predate it), nor
+      // while no revocation can be heard.
+      if (generation === keyGeneration && this.listener) keys.set(hash, cached);
     }
     const { key, workspace } = cached.resolved;
     if (key.revoked_at) throw invalidApiKey(`This API key has been revoked: ${key.redacted}`);

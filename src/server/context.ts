@@ -2,6 +2,7 @@ import type { Executor } from '../db/database.ts';
 import type { ActorType } from '../modules/audit/models.ts';
 import type { Role } from '../modules/auth/models.ts';
 import type { WorkspaceMode } from '../modules/workspaces/models.ts';
+import type { PendingWrites } from './unit-of-work.ts';
 
 export interface WorkspaceRef {
   id: string;
@@ -28,6 +29,8 @@ export interface RequestContext {
   requestId: string;
   idempotencyKey: string | null;
   ip: string;
+  /** Events and audit entries to insert with the write, just before commit. */
+  pending: PendingWrites;
   /** Runs once the request's transaction has committed (e.g. dropping caches). */
   afterCommit(task: () => void): void;
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, conflict, routeMissing } from '../lib/errors.ts';
+import { isStalePlanError } from '../db/prepared.ts';
 import type { Logger } from '../lib/logger.ts';
 
 /** Fastify's own 4xx errors, in the API's words. */
@@ -21,7 +22,7 @@ function fromFastify(error: FastifyError): ApiError | null {
 
 /** PostgreSQL conflicts a retry can resolve. */
 function fromDatabase(error: { code?: unknown }): ApiError | null {
-  if (error.code === '40001' || error.code === '40P01' || error.code === '55P03') {
+  if (error.code === '40001' || error.code === '40P01' || error.code === '55P03' || isStalePlanError(error)) {
     return conflict('This object was being changed by another request at the same moment. Retry the request.');
   }
   return null;

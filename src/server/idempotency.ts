@@ -6,7 +6,7 @@ import type { DueWork } from '../worker/runner.ts';
 
 /**
  * `Idempotency-Key` on POST: the first response to a key is stored in the same
- * transaction as the change it made, so a retry either finds both or neither. The same
+ * transaction as the change it made (by server/unit-of-work.ts), so a retry either finds both or neither. The same
  * key with other parameters is a 400 `idempotency_error`. Requests that fail validation
  * store nothing (as Stripe), so the caller can correct them and retry with the same key.
  */
@@ -50,31 +50,6 @@ export async function findStoredResponse(db: Executor, workspaceId: string, key:
   if (!row) return null;
   if (row.request_hash !== hash) throw idempotencyMismatch(key);
   return { status: row.response_status ?? 200, body: row.response_body ?? 'null' };
-}
-
-/**
- * Stores the response; false when another request with the same key committed first
- * (the caller then rolls back and answers with that one's response).
- */
-export async function storeResponse(
-  db: Executor,
-  entry: { workspaceId: string; key: string; hash: string; method: string; path: string; response: StoredResponse },
-): Promise<boolean> {
-  const inserted = await db
-    .insertInto('idempotency_keys')
-    .values({
-      workspace_id: entry.workspaceId,
-      key: entry.key,
-      request_hash: entry.hash,
-      method: entry.method,
-      path: entry.path,
-      response_status: entry.response.status,
-      response_body: entry.response.body,
-    })
-    .onConflict((oc) => oc.columns(['workspace_id', 'key']).doNothing())
-    .returning('key')
-    .executeTakeFirst();
-  return inserted !== undefined;
 }
 
 export function purgeIdempotencyKeys(): DueWork {

@@ -23,6 +23,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType> {
   response: z.ZodType;
   /** The audit log's name for what a write did, e.g. `customer.created`. */
   auditAction?: string;
+  /** Account-wide writes (team members) are audited without a workspace. */
+  auditScope?: 'workspace' | 'account';
   handler: (ctx: RequestContext, params: z.output<P>, path: Record<string, string>) => Promise<unknown>;
 }
 

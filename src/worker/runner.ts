@@ -27,6 +27,8 @@ export function startWorker(db: Kysely<Database>, works: DueWork[], logger: Logg
   const wakers = new Set<() => void>();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      // A batch that ends after stop() must not start a pause that nothing will wake.
+      if (stopping) return resolve();
       const done = () => {
         clearTimeout(timer);
         wakers.delete(done);

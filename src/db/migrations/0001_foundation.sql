@@ -104,6 +104,8 @@ CREATE TABLE events (
   workspace_id     text COLLATE "C" NOT NULL,
   id               text COLLATE "C" NOT NULL,
   type             text NOT NULL,
+  -- The id of data.object, so a record's history (e.g. a customer's timeline) is one index scan.
+  object_id        text COLLATE "C" NOT NULL,
   api_version      text NOT NULL,
   data             jsonb NOT NULL,
   request_id       text COLLATE "C",
@@ -113,6 +115,7 @@ CREATE TABLE events (
   PRIMARY KEY (workspace_id, id)
 );
 CREATE INDEX events_type ON events (workspace_id, type, id);
+CREATE INDEX events_object ON events (workspace_id, object_id, id);
 -- The dispatcher's queue: small, because dispatched rows leave it.
 CREATE INDEX events_undispatched ON events (created_at) WHERE dispatched_at IS NULL;
 

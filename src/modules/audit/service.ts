@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Executor } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
@@ -41,12 +41,13 @@ export function auditEntryObject(row: AuditRow): AuditEntryObject {
   };
 }
 
+export function auditRow(entry: AuditEntry): Insertable<AuditLogTable> {
+  return { ...entry, id: newId('auditEntry') };
+}
+
 /** Written in the same transaction as the change it records. */
 export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({ ...entry, id: newId('auditEntry') })
-    .execute();
+  await db.insertInto('audit_log').values(auditRow(entry)).execute();
 }
 
 export async function listAudit(

@@ -38,7 +38,13 @@ export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, o
     return { user: userObject(user), csrf_token: csrfToken, workspaces: await listWorkspaces(db, accountId) };
   }
 
-  async function startSession(request: FastifyRequest, reply: FastifyReply, accountId: string, userId: string, action: string) {
+  async function startSession(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: { account_id: string; id: string; email: string },
+    action: string,
+  ) {
+    const { account_id: accountId, id: userId } = user;
     const session = await db.transaction().execute(async (tx) => {
       const created = await createSession(tx, { accountId, userId, ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
       await recordAudit(tx, {
@@ -46,7 +52,7 @@ export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, o
         workspace_id: null,
         actor_type: 'user',
         actor_id: userId,
-        actor_label: null,
+        actor_label: user.email,
         action,
         method: request.method,
         path: request.url,
@@ -65,23 +71,25 @@ export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, o
     const params = parseParams(loginParams, readParams(request));
     const throttleKey = `${params.email.toLowerCase()}|${request.ip}`;
     const record = failures.get(throttleKey);
-    if (record && record.count >= MAX_FAILURES && Date.now() - record.since < FAILURE_WINDOW_MS) {
-      throw rateLimited(Math.ceil((record.since + FAILURE_WINDOW_MS - Date.now()) / 1000));
+    const now = Date.now();
+    const fresh = !record || now - record.since >= FAILURE_WINDOW_MS;
+    if (!fresh && record.count >= MAX_FAILURES) {
+      throw rateLimited(Math.ceil((record.since + FAILURE_WINDOW_MS - now) / 1000));
     }
+    // Counted before the (slow) password check, so parallel guesses cannot all slip under the limit.
+    failures.set(throttleKey, fresh ? { count: 1, since: now } : { count: record.count + 1, since: record.since });
     const user = await authenticate(db, params.email, params.password);
     if (!user) {
-      const fresh = !record || Date.now() - record.since >= FAILURE_WINDOW_MS;
-      failures.set(throttleKey, fresh ? { count: 1, since: Date.now() } : { count: record.count + 1, since: record.since });
       throw new ApiError(401, 'authentication_error', 'Incorrect email or password.', { code: 'login_failed', param: 'password' });
     }
     failures.delete(throttleKey);
-    return startSession(request, reply, user.account_id, user.id, 'user.signed_in');
+    return startSession(request, reply, user, 'user.signed_in');
   });
 
   app.post('/auth/invitations/accept', async (request, reply) => {
     const params = parseParams(acceptParams, readParams(request));
     const user = await acceptInvite(db, params);
-    return startSession(request, reply, user.account_id, user.id, 'user.joined');
+    return startSession(request, reply, user, 'user.joined');
   });
 
   app.get('/auth/session', async (request) => {

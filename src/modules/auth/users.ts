@@ -120,7 +120,7 @@ export async function acceptInvite(
   if (!user || !user.invite_expires_at || user.invite_expires_at < new Date()) {
     throw invalidRequest('This invitation is invalid or has expired. Ask an admin for a new one.', 'token', 'invitation_invalid');
   }
-  return db
+  const accepted = await db
     .updateTable('users')
     .set({
       password_hash: await hashPassword(input.password),
@@ -130,8 +130,12 @@ export async function acceptInvite(
     })
     .where('account_id', '=', user.account_id)
     .where('id', '=', user.id)
+    // Single use: of concurrent acceptances, only the first to update still finds the token.
+    .where('invite_token_hash', '=', tokenHash(input.token))
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!accepted) throw invalidRequest('This invitation is invalid or has expired. Ask an admin for a new one.', 'token', 'invitation_invalid');
+  return accepted;
 }
 
 // Verifying against a throwaway hash when the email is unknown keeps response times
@@ -169,6 +173,8 @@ async function assertAnotherOwner(db: Executor, accountId: string, exceptId: str
     .where('account_id', '=', accountId)
     .where('role', '=', 'owner')
     .where('disabled_at', 'is', null)
+    // Active: an invitation not yet accepted (it may never be, or expire) is no owner yet.
+    .where('password_hash', 'is not', null)
     .where('id', '!=', exceptId)
     .executeTakeFirst();
   if (!other) throw new ApiError(400, 'invalid_request_error', 'The account must keep at least one active owner.', { code: 'last_owner' });

@@ -109,7 +109,7 @@ export async function createCustomer(ctx: RequestContext, params: CreateCustomer
     .returningAll()
     .executeTakeFirstOrThrow();
   const customer = customerObject(row, ctx);
-  await recordEvent(ctx, 'customer.created', customer);
+  recordEvent(ctx, 'customer.created', customer);
   return customer;
 }
 
@@ -151,7 +151,7 @@ export async function updateCustomer(ctx: RequestContext, id: string, params: Up
   const before = customerObject(current, ctx);
   const after = customerObject(row, ctx);
   const changed = previousAttributes(before, after);
-  if (Object.keys(changed).length > 0) await recordEvent(ctx, 'customer.updated', after, changed);
+  if (Object.keys(changed).length > 0) recordEvent(ctx, 'customer.updated', after, changed);
   return after;
 }
 
@@ -165,7 +165,7 @@ export async function deleteCustomer(ctx: RequestContext, id: string): Promise<D
     .where('workspace_id', '=', ctx.workspace.id)
     .where('id', '=', id)
     .execute();
-  await recordEvent(ctx, 'customer.deleted', customerObject(current, ctx));
+  recordEvent(ctx, 'customer.deleted', customerObject(current, ctx));
   return { id, object: 'customer', deleted: true };
 }
 

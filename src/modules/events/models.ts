@@ -9,6 +9,7 @@ export interface EventsTable {
   workspace_id: string;
   id: string;
   type: string;
+  object_id: string;
   api_version: string;
   data: ColumnType<EventData, string, string>;
   request_id: string | null;

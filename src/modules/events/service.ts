@@ -40,29 +40,28 @@ export function eventObject(row: EventRow, workspace: WorkspaceRef): EventObject
 }
 
 /**
- * Records an event in the caller's transaction: the outbox that webhooks, emails,
- * automation and analytics consume. Nothing leaves the process from here.
+ * Records an event with the caller's write: it is inserted in the same transaction, just
+ * before commit (see server/unit-of-work.ts). This is the outbox that webhooks, emails,
+ * automation and analytics consume; nothing leaves the process from here.
  */
-export async function recordEvent(
-  ctx: Pick<RequestContext, 'db' | 'workspace' | 'requestId' | 'idempotencyKey'>,
+export function recordEvent(
+  ctx: Pick<RequestContext, 'workspace' | 'requestId' | 'idempotencyKey' | 'pending'>,
   type: string,
-  object: object,
+  object: { id: string },
   previousAttributes?: Record<string, unknown>,
-): Promise<string> {
+): string {
   const id = newId('event');
   const data = previousAttributes ? { object, previous_attributes: previousAttributes } : { object };
-  await ctx.db
-    .insertInto('events')
-    .values({
-      workspace_id: ctx.workspace.id,
-      id,
-      type,
-      api_version: API_VERSION,
-      data: JSON.stringify(data),
-      request_id: ctx.requestId,
-      idempotency_key: ctx.idempotencyKey,
-    })
-    .execute();
+  ctx.pending.events.push({
+    workspace_id: ctx.workspace.id,
+    id,
+    type,
+    api_version: API_VERSION,
+    object_id: object.id,
+    data: JSON.stringify(data),
+    request_id: ctx.requestId,
+    idempotency_key: ctx.idempotencyKey,
+  });
   return id;
 }
 
@@ -84,9 +83,15 @@ export async function getEvent(db: Executor, workspace: WorkspaceRef, id: string
 export async function listEvents(
   db: Executor,
   workspace: WorkspaceRef,
-  params: ListParams & { type?: string | undefined; types?: string[] | undefined; created?: RangeFilter | undefined },
+  params: ListParams & {
+    type?: string | undefined;
+    types?: string[] | undefined;
+    object_id?: string | undefined;
+    created?: RangeFilter | undefined;
+  },
 ): Promise<{ data: EventObject[]; hasMore: boolean }> {
   let query = db.selectFrom('events').selectAll().where('workspace_id', '=', workspace.id);
+  if (params.object_id) query = query.where('object_id', '=', params.object_id);
   // `customer.*` matches every customer event, as in Stripe.
   const patterns = [...(params.type ? [params.type] : []), ...(params.types ?? [])];
   if (patterns.length > 0) {
