@@ -8,6 +8,8 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   rateLimitPerSecond: number;
+  /** Connections each process keeps to PostgreSQL. */
+  databasePoolSize: number;
   bodyLimitBytes: number;
   adminEmail: string | null;
   adminPassword: string | null;
@@ -35,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || null,
     dataDir: resolve(env.RECUR_DATA_DIR || '.recur'),
     rateLimitPerSecond: integer(env, 'RECUR_RATE_LIMIT', 1000, 0, 10_000_000),
+    databasePoolSize: integer(env, 'RECUR_DB_POOL_SIZE', 10, 2, 1000),
     bodyLimitBytes: integer(env, 'RECUR_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
     adminEmail: env.RECUR_ADMIN_EMAIL || null,
     adminPassword: env.RECUR_ADMIN_PASSWORD || null,

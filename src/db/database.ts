@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.ts';
-import { withPreparedStatements } from './prepared.ts';
+import { wrapClient } from './client.ts';
 import type { Database } from './schema.ts';
 
 export type { Database };
@@ -27,7 +27,7 @@ export function connect(
 ): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.max ?? 20,
+    max: options.max ?? 10,
     application_name: options.applicationName ?? 'recur',
     types,
   });
@@ -36,7 +36,7 @@ export function connect(
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle database connection failed'));
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
-      pool: { connect: async () => withPreparedStatements(await pool.connect()), end: () => pool.end() },
+      pool: { connect: async () => wrapClient(await pool.connect()), end: () => pool.end() },
     }),
   });
   return {

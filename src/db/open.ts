@@ -18,7 +18,7 @@ export interface OpenDatabase extends DatabaseHandle {
 export async function openDatabase(config: Config, logger: Logger, options: { poolSize?: number } = {}): Promise<OpenDatabase> {
   const embedded = config.databaseUrl ? null : await openEmbeddedPostgres(config.dataDir);
   const url = config.databaseUrl ?? (embedded as EmbeddedPostgres).url;
-  const handle = connect(url, { logger, ...(options.poolSize ? { max: options.poolSize } : {}) });
+  const handle = connect(url, { logger, max: options.poolSize ?? config.databasePoolSize });
   try {
     const { applied } = await migrate(handle.pool);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');

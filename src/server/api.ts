@@ -20,6 +20,10 @@ export interface ApiDeps {
   expanders: Expanders;
 }
 
+function omit(value: object, fields: string[]): object {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !fields.includes(key)));
+}
+
 /** Thrown inside a write's transaction when a concurrent request with the same key won. */
 class LostIdempotencyRace extends Error {}
 
@@ -123,10 +127,10 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
                   method: spec.method,
                   path: routePath,
                   response_status: response.status,
-                  response_body: response.body,
+                  response_body: spec.replayOmits ? JSON.stringify(omit(result, spec.replayOmits)) : response.body,
                 }
               : undefined;
-            if (!(await flushPendingWrites(tx, ctx.pending, idempotency))) throw new LostIdempotencyRace();
+            if (!(await flushPendingWrites(tx, ctx.pending, { idempotency, commit: true }))) throw new LostIdempotencyRace();
             return { response, replayed: false };
           });
         } catch (error) {

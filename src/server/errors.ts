@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, conflict, routeMissing } from '../lib/errors.ts';
-import { isStalePlanError } from '../db/prepared.ts';
+import { isStalePlanError } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 
 /** Fastify's own 4xx errors, in the API's words. */

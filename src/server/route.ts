@@ -25,6 +25,11 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType> {
   auditAction?: string;
   /** Account-wide writes (team members) are audited without a workspace. */
   auditScope?: 'workspace' | 'account';
+  /**
+   * Response fields shown once (a new key, an invitation link): left out of the response
+   * stored for idempotent replays, so they are neither kept in the database nor shown twice.
+   */
+  replayOmits?: string[];
   handler: (ctx: RequestContext, params: z.output<P>, path: Record<string, string>) => Promise<unknown>;
 }
 

@@ -1,4 +1,5 @@
 import { sql, type Insertable } from 'kysely';
+import { COMMIT_MARK } from '../db/client.ts';
 import type { Executor } from '../db/database.ts';
 import type { AuditLogTable } from '../modules/audit/models.ts';
 import type { EventsTable } from '../modules/events/models.ts';
@@ -7,7 +8,7 @@ import type { IdempotencyKeysTable } from './idempotency.ts';
 /**
  * The rows every write leaves beside its own: its events (the outbox), its audit entry and
  * its idempotency record. They are collected while the write runs and inserted together in
- * one statement just before commit: same transaction, one round trip instead of three.
+ * one statement that also commits: same transaction, one round trip instead of four.
  */
 export interface PendingWrites {
   events: Insertable<EventsTable>[];
@@ -18,36 +19,39 @@ export function newPendingWrites(): PendingWrites {
   return { events: [], audit: [] };
 }
 
+function isDuplicateIdempotencyKey(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23505' && e.constraint === 'idempotency_keys_pkey';
+}
+
 /**
- * Inserts the pending rows, and the idempotency record when given. Returns false when that
- * record already existed (a concurrent request with the same key committed first); the
- * caller must then roll back.
+ * Inserts the pending rows, and the idempotency record when given, in one statement. With
+ * `commit`, that statement also commits the transaction (src/db/client.ts): it must be the
+ * transaction's last. Returns false when the idempotency record already existed (a
+ * concurrent request with the same key committed first); nothing is then committed and the
+ * caller's transaction rolls back.
  */
 export async function flushPendingWrites(
   db: Executor,
   pending: PendingWrites,
-  idempotency?: Insertable<IdempotencyKeysTable>,
+  options: { idempotency?: Insertable<IdempotencyKeysTable> | undefined; commit?: boolean } = {},
 ): Promise<boolean> {
   const inserts = [
     ...(pending.events.length > 0 ? [db.insertInto('events').values(pending.events)] : []),
     ...(pending.audit.length > 0 ? [db.insertInto('audit_log').values(pending.audit)] : []),
+    ...(options.idempotency ? [db.insertInto('idempotency_keys').values(options.idempotency)] : []),
   ];
   pending.events = [];
   pending.audit = [];
-  if (idempotency) {
-    const record = db
-      .insertInto('idempotency_keys')
-      .values(idempotency)
-      .onConflict((oc) => oc.columns(['workspace_id', 'key']).doNothing())
-      .returning('key');
-    const ctes = inserts.map((insert, i) => sql`${sql.raw(`w${i}`)} AS (${insert})`);
-    const statement = ctes.length > 0 ? sql<{ key: string }>`WITH ${sql.join(ctes)} ${record}` : sql<{ key: string }>`${record}`;
-    const { rows } = await statement.execute(db);
-    return rows.length === 1;
-  }
-  const last = inserts.pop();
-  if (!last) return true;
+  const main = inserts.pop();
+  if (!main) return true;
   const ctes = inserts.map((insert, i) => sql`${sql.raw(`w${i}`)} AS (${insert})`);
-  await (ctes.length > 0 ? sql`WITH ${sql.join(ctes)} ${last}` : sql`${last}`).execute(db);
-  return true;
+  const statement = ctes.length > 0 ? sql`WITH ${sql.join(ctes)} ${main}` : sql`${main}`;
+  try {
+    await (options.commit ? sql`${sql.raw(COMMIT_MARK)}${statement}` : statement).execute(db);
+    return true;
+  } catch (error) {
+    if (isDuplicateIdempotencyKey(error)) return false;
+    throw error;
+  }
 }

@@ -6,7 +6,7 @@ import { bool, clearableStr, expandParam, oneOf, str } from '../../lib/params.ts
 import { route, type RouteSpec } from '../../server/route.ts';
 import type { Expanders } from '../../server/expand.ts';
 import { apiKeyObject, apiKeySchema, createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
-import { getUser, inviteUser, listUsers, updateUser, userObject, userSchema } from './users.ts';
+import { getUser, inviteUser, listUsers, reissueInvite, updateUser, userObject, userSchema } from './users.ts';
 
 const tag = 'Team';
 const role = oneOf(['owner', 'admin', 'support']);
@@ -34,6 +34,8 @@ export const teamRoutes: RouteSpec[] = [
     tag,
     access: 'team',
     auditAction: 'api_key.created',
+    // A replay of this request must not hand out the key again, nor keep it stored.
+    replayOmits: ['secret'],
     params: z.strictObject({ type: oneOf(['secret', 'publishable']).optional(), name: clearableStr(100).optional(), expand: expandParam }),
     response: apiKeySchema,
     handler: async (ctx, params) => {
@@ -82,6 +84,8 @@ export const teamRoutes: RouteSpec[] = [
     tag,
     access: 'team',
     auditAction: 'user.invited',
+    auditScope: 'account',
+    replayOmits: ['invite_url'],
     params: z.strictObject({ email: str(320).regex(/^[^\s@]+@[^\s@]+$/, { error: 'must be a valid email address' }), role, name: clearableStr(200).optional() }),
     response: userSchema.extend({ invite_url: z.string() }),
     handler: async (ctx, params) => {
@@ -97,9 +101,27 @@ export const teamRoutes: RouteSpec[] = [
     tag,
     access: 'team',
     auditAction: 'user.updated',
+    auditScope: 'account',
     params: z.strictObject({ role: role.optional(), name: clearableStr(200).optional(), disabled: bool().optional() }),
     response: userSchema,
     handler: async (ctx, params, path) => userObject(await updateUser(ctx.db, ctx.workspace.accountId, ctx.actor, path.id as string, params)),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/users/:id/invitation',
+    operationId: 'PostUsersUserInvitation',
+    summary: 'Send a team member who has not joined yet a new invitation link (the old one stops working)',
+    tag,
+    access: 'team',
+    auditAction: 'user.reinvited',
+    auditScope: 'account',
+    replayOmits: ['invite_url'],
+    params: z.strictObject({}),
+    response: userSchema.extend({ invite_url: z.string() }),
+    handler: async (ctx, _params, path) => {
+      const { user, inviteToken } = await reissueInvite(ctx.db, ctx.workspace.accountId, ctx.actor, path.id as string);
+      return { ...userObject(user), invite_url: `/admin/invite/${inviteToken}` };
+    },
   }),
 ];
 

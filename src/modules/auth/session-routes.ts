@@ -4,12 +4,13 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { ApiError, invalidRequest, rateLimited } from '../../lib/errors.ts';
 import { parseParams, str } from '../../lib/params.ts';
+import { tokenHash } from '../../lib/secrets.ts';
 import { SESSION_COOKIE, WORKSPACE_HEADER } from '../../server/auth.ts';
 import { readParams } from '../../server/input.ts';
 import { recordAudit } from '../audit/service.ts';
 import { listWorkspaces } from '../workspaces/service.ts';
 import { createSession, deleteSession, findSession, SESSION_TTL_MS } from './sessions.ts';
-import { acceptInvite, authenticate, userObject } from './users.ts';
+import { acceptInvite, authenticate, changeOwnPassword, userObject } from './users.ts';
 
 /**
  * Dashboard sign-in. The session lives in an HttpOnly, SameSite=Strict cookie; writes made
@@ -17,8 +18,10 @@ import { acceptInvite, authenticate, userObject } from './users.ts';
  */
 const MAX_FAILURES = 10;
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+const MAX_TRACKED = 100_000;
 
 const loginParams = z.strictObject({ email: str(320), password: str(1000) });
+const passwordParams = z.strictObject({ current_password: str(1000), new_password: str(1000) });
 const acceptParams = z.strictObject({ token: str(200), password: str(1000), name: str(200).optional() });
 
 export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, options: { secureCookies: boolean }): void {
@@ -67,6 +70,12 @@ export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, o
     return sessionBody(accountId, userId, session.csrfToken);
   }
 
+  // Entries older than the window count for nothing: drop them before the map grows large.
+  function forgetOldFailures(now: number): void {
+    for (const [key, record] of failures) if (now - record.since >= FAILURE_WINDOW_MS) failures.delete(key);
+    if (failures.size >= MAX_TRACKED) failures.clear();
+  }
+
   app.post('/auth/login', async (request, reply) => {
     const params = parseParams(loginParams, readParams(request));
     const throttleKey = `${params.email.toLowerCase()}|${request.ip}`;
@@ -77,6 +86,7 @@ export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, o
       throw rateLimited(Math.ceil((record.since + FAILURE_WINDOW_MS - now) / 1000));
     }
     // Counted before the (slow) password check, so parallel guesses cannot all slip under the limit.
+    if (fresh && failures.size >= MAX_TRACKED) forgetOldFailures(now);
     failures.set(throttleKey, fresh ? { count: 1, since: now } : { count: record.count + 1, since: record.since });
     const user = await authenticate(db, params.email, params.password);
     if (!user) {
@@ -97,6 +107,44 @@ export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, o
     const session = token ? await findSession(db, token) : null;
     if (!session) throw new ApiError(401, 'authentication_error', 'Not signed in.', { code: 'session_missing' });
     return sessionBody(session.accountId, session.userId, session.csrfToken);
+  });
+
+  app.post('/auth/password', async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    const session = token ? await findSession(db, token) : null;
+    if (!session || !token) throw new ApiError(401, 'authentication_error', 'Not signed in.', { code: 'session_missing' });
+    if (request.headers['x-csrf-token'] !== session.csrfToken) {
+      throw new ApiError(403, 'permission_error', 'Missing or invalid CSRF token.', { code: 'csrf_token_invalid' });
+    }
+    const params = parseParams(passwordParams, readParams(request));
+    await db.transaction().execute(async (tx) => {
+      await changeOwnPassword(tx, session.accountId, session.userId, {
+        currentPassword: params.current_password,
+        newPassword: params.new_password,
+      });
+      // Every other session of this user ends; this one stays signed in.
+      await tx
+        .deleteFrom('sessions')
+        .where('account_id', '=', session.accountId)
+        .where('user_id', '=', session.userId)
+        .where('token_hash', '!=', tokenHash(token))
+        .execute();
+      await recordAudit(tx, {
+        account_id: session.accountId,
+        workspace_id: null,
+        actor_type: 'user',
+        actor_id: session.userId,
+        actor_label: session.email,
+        action: 'user.password_changed',
+        method: request.method,
+        path: request.url,
+        object_id: session.userId,
+        status_code: 200,
+        ip: request.ip,
+        request_id: request.id,
+      });
+    });
+    return { password_changed: true };
   });
 
   app.post('/auth/logout', async (request, reply) => {

@@ -21,6 +21,7 @@ export const userSchema = z.object({
   status: z.enum(['active', 'invited', 'disabled']),
   created: z.number().int(),
   invited_by: z.string().nullable(),
+  invitation_expires_at: z.number().int().nullable().describe('When the pending invitation link stops working (invited users only).'),
 });
 export type UserObject = z.infer<typeof userSchema>;
 
@@ -34,6 +35,7 @@ export function userObject(row: UserRow): UserObject {
     status: row.disabled_at ? 'disabled' : row.password_hash ? 'active' : 'invited',
     created: unixSeconds(row.created_at),
     invited_by: row.invited_by,
+    invitation_expires_at: row.invite_expires_at && !row.password_hash ? unixSeconds(row.invite_expires_at) : null,
   };
 }
 
@@ -104,6 +106,29 @@ export async function inviteUser(
     .returningAll()
     .executeTakeFirstOrThrow();
   return { user, inviteToken };
+}
+
+/** A fresh invitation link for someone who has not joined yet; the old link stops working. */
+export async function reissueInvite(
+  db: Executor,
+  accountId: string,
+  actor: Actor,
+  id: string,
+): Promise<{ user: UserRow; inviteToken: string }> {
+  const user = await getUser(db, accountId, id);
+  assertMayManage(actor, user.role);
+  if (user.password_hash || user.disabled_at) {
+    throw invalidRequest('Only a user who has not joined yet (status invited) can be sent a new invitation.', 'id', 'user_not_invited');
+  }
+  const inviteToken = newToken(40);
+  const updated = await db
+    .updateTable('users')
+    .set({ invite_token_hash: tokenHash(inviteToken), invite_expires_at: new Date(Date.now() + INVITE_VALIDITY_MS) })
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { user: updated, inviteToken };
 }
 
 export async function acceptInvite(
@@ -205,6 +230,21 @@ export async function updateUser(
     .executeTakeFirstOrThrow();
   if (input.disabled) await db.deleteFrom('sessions').where('account_id', '=', accountId).where('user_id', '=', id).execute();
   return updated;
+}
+
+/** A signed-in user changing their own password: the current one must be right. */
+export async function changeOwnPassword(
+  db: Executor,
+  accountId: string,
+  id: string,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const user = await getUser(db, accountId, id);
+  if (!user.password_hash || !(await verifyPassword(input.currentPassword, user.password_hash))) {
+    throw new ApiError(400, 'invalid_request_error', 'The current password is not right.', { code: 'password_incorrect', param: 'current_password' });
+  }
+  checkPassword(input.newPassword, 'new_password');
+  await setPassword(db, accountId, id, input.newPassword);
 }
 
 export async function setPassword(db: Executor, accountId: string, id: string, password: string): Promise<void> {
