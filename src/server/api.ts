@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { invalidRequest } from '../lib/errors.ts';
+import { ApiError, invalidRequest } from '../lib/errors.ts';
 import { parseParams } from '../lib/params.ts';
 import { auditRow } from '../modules/audit/service.ts';
 import { authorize, type Authenticator, type Principal } from './auth.ts';
@@ -90,7 +90,7 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
         let outcome: { response: StoredResponse; replayed: boolean };
         try {
           outcome = await db.transaction().execute(async (tx) => {
-            if (idempotencyKey) {
+            if (idempotencyKey && spec.idempotencyCheck !== 'at-commit') {
               const stored = await findStoredResponse(tx, principal.workspace.id, idempotencyKey, hash);
               if (stored) return { response: stored, replayed: true };
             }
@@ -134,10 +134,16 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
             return { response, replayed: false };
           });
         } catch (error) {
-          if (!(error instanceof LostIdempotencyRace) || !idempotencyKey) throw error;
-          const winner = await findStoredResponse(db, principal.workspace.id, idempotencyKey, hash);
-          if (!winner) throw error;
-          outcome = { response: winner, replayed: true };
+          // The key was used before (found at commit, or a concurrent request won), or a
+          // handler checked at commit failed where its first run had succeeded: the stored
+          // response, if there is one, is the answer.
+          const consultStore =
+            idempotencyKey !== null &&
+            (error instanceof LostIdempotencyRace || (spec.idempotencyCheck === 'at-commit' && error instanceof ApiError));
+          if (!consultStore) throw error;
+          const stored = await findStoredResponse(db, principal.workspace.id, idempotencyKey, hash);
+          if (!stored) throw error;
+          outcome = { response: stored, replayed: true };
         }
         for (const task of afterCommit) task();
         if (idempotencyKey) reply.header('idempotency-key', idempotencyKey);

@@ -30,6 +30,14 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType> {
    * stored for idempotent replays, so they are neither kept in the database nor shown twice.
    */
   replayOmits?: string[];
+  /**
+   * When a repeated Idempotency-Key is noticed. 'before' (the default) looks the key up
+   * before the handler runs. 'at-commit' skips that round trip: the handler runs, and the
+   * key's record conflicts at commit, rolling everything back before the stored response is
+   * replayed. Only for handlers whose every effect is in the database transaction: never
+   * for one that calls a payment gateway or sends anything.
+   */
+  idempotencyCheck?: 'before' | 'at-commit';
   handler: (ctx: RequestContext, params: z.output<P>, path: Record<string, string>) => Promise<unknown>;
 }
 

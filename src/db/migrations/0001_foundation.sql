@@ -137,6 +137,7 @@ CREATE TABLE customers (
   deleted_at         timestamptz,
   PRIMARY KEY (workspace_id, id)
 );
-CREATE INDEX customers_email ON customers (workspace_id, email, id) WHERE deleted_at IS NULL;
-CREATE INDEX customers_email_ci ON customers (workspace_id, lower(email)) WHERE deleted_at IS NULL;
+-- One email index serves both the exact list filter and case-insensitive search.
+CREATE INDEX customers_email ON customers (workspace_id, lower(email)) WHERE deleted_at IS NULL;
+-- Serves metadata['key']:'value' searches, written as containment (@>).
 CREATE INDEX customers_metadata ON customers USING gin (metadata jsonb_path_ops);

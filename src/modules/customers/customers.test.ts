@@ -59,4 +59,31 @@ describe('customers over HTTP', () => {
     expect(created.body.name).toBe(name);
     expect((await get(`/v1/customers/${created.body.id as string}`)).body.name).toBe(name);
   });
+
+  it('replays a keyed update even when running it again would now fail (checked at commit)', async () => {
+    const created = await post('/v1/customers', 'name=Before');
+    const id = created.body.id as string;
+    const key = { 'idempotency-key': `update-${id}` };
+    const first = await post(`/v1/customers/${id}`, 'name=After', key);
+    expect(first.status).toBe(200);
+    await call(server.baseUrl, 'DELETE', `/v1/customers/${id}`, { key: account.secretKey });
+    const retried = await post(`/v1/customers/${id}`, 'name=After', key);
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.body).toEqual(first.body);
+    const other = await post(`/v1/customers/${id}`, 'name=Other', key);
+    expect(other.status).toBe(400);
+    expect(other.body).toMatchObject({ error: { type: 'idempotency_error' } });
+  });
+
+  it('does not write twice when a keyed create is retried', async () => {
+    const key = { 'idempotency-key': `create-${Date.now()}` };
+    const first = await post('/v1/customers', 'email=twice%40example.com&name=Twice', key);
+    const again = await post('/v1/customers', 'email=twice%40example.com&name=Twice', key);
+    expect(again.body.id).toBe(first.body.id);
+    const listed = await get('/v1/customers?email=twice%40example.com');
+    expect((listed.body.data as unknown[]).length).toBe(1);
+    const events = await get(`/v1/events?object_id=${first.body.id as string}`);
+    expect((events.body.data as unknown[]).length).toBe(1);
+  });
 });

@@ -178,7 +178,10 @@ export async function listCustomers(
   params: ListCustomersParams,
 ): Promise<{ data: CustomerObject[]; hasMore: boolean }> {
   let query = liveCustomers(ctx);
-  if (params.email !== undefined) query = query.where('email', '=', params.email);
+  // Exact, as Stripe; lower() lets the (case-insensitive) email index find it.
+  if (params.email !== undefined) {
+    query = query.where((eb) => eb(eb.fn('lower', ['email']), '=', params.email?.toLowerCase() ?? '')).where('email', '=', params.email);
+  }
   query = whereCreated(query, params.created, 'created_at');
   const { rows, hasMore } = await paginate(query, params, 'id');
   return { data: rows.map((r) => customerObject(r, ctx)), hasMore };
@@ -196,7 +199,10 @@ function clauseCondition(clause: SearchClause): Expression<SqlBool> {
     if (clause.metadataKey === undefined || operator !== ':') {
       throw invalidRequest("Invalid search query: use metadata['key']:'value'.", 'query', 'search_query_invalid');
     }
-    return value === null ? sql<SqlBool>`NOT (metadata ? ${clause.metadataKey})` : sql<SqlBool>`metadata->>${clause.metadataKey} = ${String(value)}`;
+    // Containment, so the GIN index on metadata serves it.
+    return value === null
+      ? sql<SqlBool>`NOT (metadata ? ${clause.metadataKey})`
+      : sql<SqlBool>`metadata @> ${JSON.stringify({ [clause.metadataKey]: String(value) })}::jsonb`;
   }
   if (TEXT_FIELDS.has(field)) {
     const column = sql.ref(field);
