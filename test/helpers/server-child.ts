@@ -4,23 +4,15 @@
  * on its first stdout line and stops when its stdin closes or on SIGTERM.
  * Usage: node --import tsx test/helpers/server-child.ts <databaseUrl>
  */
-import { pino } from 'pino';
 import { connect } from '../../src/db/database.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { testAppOptions } from './app-options.ts';
 
 const databaseUrl = process.argv[2];
 if (!databaseUrl) throw new Error('usage: server-child.ts <databaseUrl>');
 
 const database = connect(databaseUrl, { max: 5, applicationName: 'recur-test-child' });
-const app = await buildApp({
-  db: database.db,
-  pool: database.pool,
-  logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
-  rateLimitPerSecond: 0,
-  bodyLimitBytes: 1024 * 1024,
-  webDir: null,
-  secureCookies: false,
-});
+const app = await buildApp(testAppOptions(database));
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

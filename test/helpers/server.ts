@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { inject } from 'vitest';
 import { connect, type DatabaseHandle } from '../../src/db/database.ts';
 import { randomBase62 } from '../../src/lib/ids.ts';
@@ -8,6 +7,7 @@ import { createOwner } from '../../src/modules/auth/users.ts';
 import { createAccountWithWorkspaces, findWorkspace } from '../../src/modules/workspaces/service.ts';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import type { WorkspaceRef } from '../../src/server/context.ts';
+import { testAppOptions } from './app-options.ts';
 
 export interface TestServer {
   baseUrl: string;
@@ -20,16 +20,7 @@ export interface TestServer {
 /** A real Recur HTTP server on a free port, on this test run's database. */
 export async function startTestServer(options: Partial<AppOptions> = {}): Promise<TestServer> {
   const database = connect(inject('databaseUrl'), { max: 10 });
-  const app = await buildApp({
-    db: database.db,
-    pool: database.pool,
-    logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
-    rateLimitPerSecond: 0,
-    bodyLimitBytes: 1024 * 1024,
-    webDir: null,
-    secureCookies: false,
-    ...options,
-  });
+  const app = await buildApp(testAppOptions(database, options));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

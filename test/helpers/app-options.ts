@@ -1,0 +1,17 @@
+import { pino } from 'pino';
+import type { DatabaseHandle } from '../../src/db/database.ts';
+import type { AppOptions } from '../../src/server/app.ts';
+
+/** The options every test server is built with (no vitest import: child processes use it too). */
+export function testAppOptions(database: DatabaseHandle, overrides: Partial<AppOptions> = {}): AppOptions {
+  return {
+    db: database.db,
+    pool: database.pool,
+    logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    rateLimitPerSecond: 0,
+    bodyLimitBytes: 1024 * 1024,
+    webDir: null,
+    secureCookies: false,
+    ...overrides,
+  };
+}
