@@ -8,7 +8,8 @@ import { call, createTestAccount, startTestServer, type TestAccount, type TestSe
 
 /**
  * The dashboard in a real browser (Debian's Chromium) against a real Recur server:
- * sign in, create a customer through the UI, find it with the search box, open it.
+ * sign in, create a customer through the UI, find it with the search box, open it;
+ * switch workspaces, sign out, change the password.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const webDir = fileURLToPath(new URL('../../dist/web', import.meta.url));
@@ -226,4 +227,75 @@ describe.skipIf(!hasChromium)(title, () => {
     const session = await page.evaluate(async () => (await fetch('/auth/session')).status);
     expect(session).toBe(401);
   }, 60_000);
+
+  it('changes the password from the account menu: other sessions end, the old password stops working, the new one works', async () => {
+    const oldPassword = account.ownerPassword;
+    const newPassword = `new password ${suffix}`;
+    // Another session of the same user (say, another browser), which the change must end.
+    const elsewhere = await call(server.baseUrl, 'POST', '/auth/login', { json: { email: account.ownerEmail, password: oldPassword } });
+    expect(elsewhere.status).toBe(200);
+    const otherCookie = (elsewhere.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    expect(otherCookie).toMatch(/^recur_session=./);
+
+    await page.goto(`${server.baseUrl}/admin/login`);
+    await page.locator('input[name="email"]').fill(account.ownerEmail);
+    await page.locator('input[name="password"]').fill(oldPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/admin\/customers$/);
+
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: 'Change password' }).click();
+    const form = page.getByTestId('change-password-form');
+    const current = form.locator('input[name="current_password"]');
+
+    // A wrong current password: the API's error lands on that field, and nothing changes.
+    await current.fill('not my password');
+    await form.locator('input[name="new_password"]').fill(newPassword);
+    await form.locator('input[name="confirm_password"]').fill(newPassword);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => form.getByText('The current password is not right.').isVisible()).toBe(true);
+    await expect.poll(() => current.getAttribute('aria-invalid')).toBe('true');
+    await snap('07-change-password-error');
+
+    // A confirmation that does not match is caught before anything is sent.
+    await current.fill(oldPassword);
+    await form.locator('input[name="confirm_password"]').fill(`${newPassword}!`);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => form.getByText('Passwords do not match.').isVisible()).toBe(true);
+
+    await form.locator('input[name="confirm_password"]').fill(newPassword);
+    const changed = page.waitForResponse((response) => response.url().endsWith('/auth/password'));
+    await form.getByRole('button', { name: 'Change password' }).click();
+    expect((await changed).status()).toBe(200);
+    await expect.poll(() => page.getByTestId('notification').textContent()).toContain('Password changed');
+    await expect.poll(() => form.count()).toBe(0);
+    await snap('08-password-changed');
+
+    // This session carries on; the other one ended.
+    expect(await page.evaluate(async () => (await fetch('/auth/session')).status)).toBe(200);
+    const other = await call(server.baseUrl, 'GET', '/auth/session', { headers: { cookie: otherCookie } });
+    expect(other.status).toBe(401);
+
+    // The change is in the audit log, by this user's email, account-wide rather than in a workspace.
+    await page.goto(`${server.baseUrl}/admin/settings/audit-log`);
+    const entry = page.getByTestId('audit-row').filter({ hasText: 'user.password_changed' }).first();
+    await expect.poll(() => entry.textContent()).toContain(account.ownerEmail);
+    expect(await entry.getByTestId('account-wide').textContent()).toBe('Account');
+    await snap('09-audit-password-changed');
+
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/admin\/login/);
+
+    await page.locator('input[name="email"]').fill(account.ownerEmail);
+    await page.locator('input[name="password"]').fill(oldPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('Incorrect email or password');
+
+    await page.locator('input[name="password"]').fill(newPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/admin\/customers$/);
+    await expect.poll(() => page.getByTestId('user-menu').textContent()).toContain(account.ownerEmail);
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
 });

@@ -5,6 +5,9 @@
  */
 
 export type Role = 'owner' | 'admin' | 'support';
+
+/** The server's minimum password length (src/modules/auth/passwords.ts). */
+export const MIN_PASSWORD_LENGTH = 10;
 export type WorkspaceMode = 'sandbox' | 'live';
 
 export interface User {
@@ -16,7 +19,12 @@ export interface User {
   status: 'active' | 'invited' | 'disabled';
   created: number;
   invited_by: string | null;
+  /** When the pending invitation link stops working (unix seconds); null unless status is invited. */
+  invitation_expires_at: number | null;
 }
+
+/** A user with a freshly issued invitation link (a path under /admin), shown only once. */
+export type InvitedUser = User & { invite_url: string };
 
 export interface Workspace {
   id: string;
@@ -205,6 +213,12 @@ export const auth = {
   },
   login: (email: string, password: string) => request<Session>('POST', '/auth/login', { body: { email, password } }),
   logout: (csrfToken: string) => request<{ signed_out: true }>('POST', '/auth/logout', { body: {}, csrfToken }),
+  /** Changes the signed-in user's password; their other sessions end, this one stays. */
+  changePassword: (csrfToken: string, currentPassword: string, newPassword: string) =>
+    request<{ password_changed: true }>('POST', '/auth/password', {
+      body: { current_password: currentPassword, new_password: newPassword },
+      csrfToken,
+    }),
   acceptInvitation: (token: string, password: string, name?: string) =>
     request<Session>('POST', '/auth/invitations/accept', { body: { token, password, ...(name ? { name } : {}) } }),
 };

@@ -1,5 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { request, type ApiError, type Query } from './api.ts';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { request, type ApiError, type List, type Query } from './api.ts';
 import { useSession, useWorkspace } from './session.tsx';
 
 /**
@@ -18,6 +18,22 @@ export function useV1Query<T>(path: string, query?: Query, options: { enabled?: 
     enabled: options.enabled ?? true,
     // While the next page loads, keep showing this one, but never another workspace's data.
     placeholderData: options.keepPrevious ? (previous, previousQuery) => (previousQuery?.queryKey[1] === workspace.id ? previous : undefined) : undefined,
+  });
+}
+
+/**
+ * A newest-first list read page by page ("Load more"): each next page starts after the last
+ * id of the one before, while the API says there is more.
+ */
+export function useV1InfiniteList<T extends { id: string }>(path: string, query: Query = {}) {
+  const { workspace } = useWorkspace();
+  return useInfiniteQuery<List<T>, ApiError, InfiniteData<List<T>, string | undefined>, unknown[], string | undefined>({
+    // Marked apart from a plain useV1Query of the same list, whose cached data has another shape.
+    queryKey: [...v1Key(workspace.id, path, query), 'pages'],
+    queryFn: ({ pageParam, signal }) =>
+      request<List<T>>('GET', path, { query: { ...query, starting_after: pageParam }, workspace: workspace.id, signal }),
+    initialPageParam: undefined,
+    getNextPageParam: (last) => (last.has_more ? last.data.at(-1)?.id : undefined),
   });
 }
 

@@ -6,6 +6,7 @@ import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { isApiError } from './api.ts';
+import { NotificationsProvider } from './components/notifications.tsx';
 import { createAppRouter } from './router.tsx';
 import { sessionQuery } from './session.tsx';
 import { theme } from './theme.ts';
@@ -35,7 +36,9 @@ createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
+        <NotificationsProvider>
+          <RouterProvider router={router} />
+        </NotificationsProvider>
       </QueryClientProvider>
     </MantineProvider>
   </StrictMode>,

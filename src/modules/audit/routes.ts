@@ -14,7 +14,7 @@ export const auditRoutes: RouteSpec[] = [
     access: 'team',
     params: z.strictObject({
       ...listParams,
-      workspace: str(100).optional(),
+      workspace: str(100).optional().describe("A workspace id, or 'account' for account-wide entries (team changes, sign-ins)."),
       actor: str(100).optional(),
       action: str(100).optional(),
       object_id: str(100).optional(),

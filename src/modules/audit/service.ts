@@ -62,7 +62,9 @@ export async function listAudit(
   },
 ): Promise<{ data: AuditEntryObject[]; hasMore: boolean }> {
   let query = db.selectFrom('audit_log').selectAll().where('account_id', '=', accountId);
-  if (params.workspace) query = query.where('workspace_id', '=', params.workspace);
+  // 'account' asks for the account-wide entries (team changes, sign-ins), which have no workspace.
+  if (params.workspace === 'account') query = query.where('workspace_id', 'is', null);
+  else if (params.workspace) query = query.where('workspace_id', '=', params.workspace);
   if (params.actor) query = query.where('actor_id', '=', params.actor);
   if (params.action) query = query.where('action', '=', params.action);
   if (params.object_id) query = query.where('object_id', '=', params.object_id);

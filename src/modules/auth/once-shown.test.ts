@@ -90,4 +90,25 @@ describe('changing your own password', () => {
     });
     expect(audit.body.data).toHaveLength(1);
   });
+
+  it('limits wrong current-password guesses like sign-ins', async () => {
+    const member = await join(server.baseUrl, owner, 'support');
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const response = await asUser(server.baseUrl, member, 'POST', '/auth/password', {
+        headers: { 'content-type': 'application/json' },
+        form: JSON.stringify({ current_password: `guess ${i}`, new_password: 'whatever long enough' }),
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  });
+
+  it('lists account-wide audit entries with workspace=account', async () => {
+    const entries = await asUser<{ data: Array<{ workspace: string | null; action: string }> }>(server.baseUrl, owner, 'GET', '/v1/audit_log?workspace=account&limit=100');
+    expect(entries.body.data.length).toBeGreaterThan(0);
+    expect(entries.body.data.every((e) => e.workspace === null)).toBe(true);
+    expect(entries.body.data.map((e) => e.action)).toContain('user.password_changed');
+  });
 });

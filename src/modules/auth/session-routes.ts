@@ -2,13 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
-import { ApiError, invalidRequest, rateLimited } from '../../lib/errors.ts';
+import { ApiError, invalidRequest } from '../../lib/errors.ts';
 import { parseParams, str } from '../../lib/params.ts';
 import { tokenHash } from '../../lib/secrets.ts';
 import { SESSION_COOKIE, WORKSPACE_HEADER } from '../../server/auth.ts';
 import { readParams } from '../../server/input.ts';
 import { recordAudit } from '../audit/service.ts';
 import { listWorkspaces } from '../workspaces/service.ts';
+import { GuessThrottle } from './throttle.ts';
 import { createSession, deleteSession, findSession, SESSION_TTL_MS } from './sessions.ts';
 import { acceptInvite, authenticate, changeOwnPassword, userObject } from './users.ts';
 
@@ -16,16 +17,13 @@ import { acceptInvite, authenticate, changeOwnPassword, userObject } from './use
  * Dashboard sign-in. The session lives in an HttpOnly, SameSite=Strict cookie; writes made
  * with it must echo the session's CSRF token in the X-CSRF-Token header.
  */
-const MAX_FAILURES = 10;
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-const MAX_TRACKED = 100_000;
 
 const loginParams = z.strictObject({ email: str(320), password: str(1000) });
 const passwordParams = z.strictObject({ current_password: str(1000), new_password: str(1000) });
 const acceptParams = z.strictObject({ token: str(200), password: str(1000), name: str(200).optional() });
 
 export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, options: { secureCookies: boolean }): void {
-  const failures = new Map<string, { count: number; since: number }>();
+  const guesses = new GuessThrottle();
 
   const setCookie = (reply: FastifyReply, token: string) =>
     reply.setCookie(SESSION_COOKIE, token, {
@@ -70,29 +68,15 @@ export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, o
     return sessionBody(accountId, userId, session.csrfToken);
   }
 
-  // Entries older than the window count for nothing: drop them before the map grows large.
-  function forgetOldFailures(now: number): void {
-    for (const [key, record] of failures) if (now - record.since >= FAILURE_WINDOW_MS) failures.delete(key);
-    if (failures.size >= MAX_TRACKED) failures.clear();
-  }
-
   app.post('/auth/login', async (request, reply) => {
     const params = parseParams(loginParams, readParams(request));
     const throttleKey = `${params.email.toLowerCase()}|${request.ip}`;
-    const record = failures.get(throttleKey);
-    const now = Date.now();
-    const fresh = !record || now - record.since >= FAILURE_WINDOW_MS;
-    if (!fresh && record.count >= MAX_FAILURES) {
-      throw rateLimited(Math.ceil((record.since + FAILURE_WINDOW_MS - now) / 1000));
-    }
-    // Counted before the (slow) password check, so parallel guesses cannot all slip under the limit.
-    if (fresh && failures.size >= MAX_TRACKED) forgetOldFailures(now);
-    failures.set(throttleKey, fresh ? { count: 1, since: now } : { count: record.count + 1, since: record.since });
+    guesses.attempt(throttleKey);
     const user = await authenticate(db, params.email, params.password);
     if (!user) {
       throw new ApiError(401, 'authentication_error', 'Incorrect email or password.', { code: 'login_failed', param: 'password' });
     }
-    failures.delete(throttleKey);
+    guesses.succeeded(throttleKey);
     return startSession(request, reply, user, 'user.signed_in');
   });
 
@@ -117,6 +101,9 @@ export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, o
       throw new ApiError(403, 'permission_error', 'Missing or invalid CSRF token.', { code: 'csrf_token_invalid' });
     }
     const params = parseParams(passwordParams, readParams(request));
+    // A stolen session must not become unlimited guesses at the password.
+    const throttleKey = `password|${session.userId}`;
+    guesses.attempt(throttleKey);
     await db.transaction().execute(async (tx) => {
       await changeOwnPassword(tx, session.accountId, session.userId, {
         currentPassword: params.current_password,
@@ -144,6 +131,7 @@ export function mountSessionRoutes(app: FastifyInstance, db: Kysely<Database>, o
         request_id: request.id,
       });
     });
+    guesses.succeeded(throttleKey);
     return { password_changed: true };
   });
 

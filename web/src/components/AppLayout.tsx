@@ -2,11 +2,12 @@ import { AppShell, Avatar, Box, Burger, Group, Menu, NavLink, SegmentedControl, 
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { Outlet, useLocation, useNavigate } from '@tanstack/react-router';
-import type { MouseEvent, ReactNode } from 'react';
+import { useState, type MouseEvent, type ReactNode } from 'react';
 import { auth, type WorkspaceMode } from '../api.ts';
 import { initials } from '../format.ts';
 import { canManageTeam, sessionQuery, useSession, useWorkspace } from '../session.tsx';
-import { IconChevronDown, IconFlask, IconKey, IconList, IconLogout, IconTeam, IconUsers } from './icons.tsx';
+import { ChangePasswordModal } from './ChangePasswordModal.tsx';
+import { IconChevronDown, IconFlask, IconKey, IconList, IconLock, IconLogout, IconTeam, IconUsers } from './icons.tsx';
 import { Logo } from './Logo.tsx';
 
 type NavTarget = '/customers' | '/developers/api-keys' | '/settings/team' | '/settings/audit-log';
@@ -94,6 +95,7 @@ function UserMenu() {
   const { user, csrf_token } = useSession();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const [changingPassword, setChangingPassword] = useState(false);
   const signOut = async () => {
     try {
       await auth.logout(csrf_token);
@@ -105,36 +107,42 @@ function UserMenu() {
     }
   };
   return (
-    <Menu position="bottom-end" width={240} shadow="md" radius="md">
-      <Menu.Target>
-        <UnstyledButton aria-label="Account menu" data-testid="user-menu" style={{ borderRadius: 8, padding: '4px 6px' }}>
-          <Group gap={8} wrap="nowrap">
-            <Avatar size={30} radius="xl" color="indigo" variant="light">
-              {initials(user.name ?? user.email)}
-            </Avatar>
-            <Text size="sm" fw={500} visibleFrom="sm" maw={220} truncate>
-              {user.email}
+    <>
+      <Menu position="bottom-end" width={240} shadow="md" radius="md">
+        <Menu.Target>
+          <UnstyledButton aria-label="Account menu" data-testid="user-menu" style={{ borderRadius: 8, padding: '4px 6px' }}>
+            <Group gap={8} wrap="nowrap">
+              <Avatar size={30} radius="xl" color="indigo" variant="light">
+                {initials(user.name ?? user.email)}
+              </Avatar>
+              <Text size="sm" fw={500} visibleFrom="sm" maw={220} truncate>
+                {user.email}
+              </Text>
+              <IconChevronDown size={14} />
+            </Group>
+          </UnstyledButton>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Label>Signed in as</Menu.Label>
+          <Box px="sm" pb="xs">
+            <Text size="sm" fw={500} truncate>
+              {user.name ?? user.email}
             </Text>
-            <IconChevronDown size={14} />
-          </Group>
-        </UnstyledButton>
-      </Menu.Target>
-      <Menu.Dropdown>
-        <Menu.Label>Signed in as</Menu.Label>
-        <Box px="sm" pb="xs">
-          <Text size="sm" fw={500} truncate>
-            {user.name ?? user.email}
-          </Text>
-          <Text size="xs" c="dimmed" truncate>
-            {user.email} · {user.role}
-          </Text>
-        </Box>
-        <Menu.Divider />
-        <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()} color="red">
-          Sign out
-        </Menu.Item>
-      </Menu.Dropdown>
-    </Menu>
+            <Text size="xs" c="dimmed" truncate>
+              {user.email} · {user.role}
+            </Text>
+          </Box>
+          <Menu.Divider />
+          <Menu.Item leftSection={<IconLock size={16} />} onClick={() => setChangingPassword(true)}>
+            Change password
+          </Menu.Item>
+          <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()} color="red">
+            Sign out
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      <ChangePasswordModal opened={changingPassword} onClose={() => setChangingPassword(false)} />
+    </>
   );
 }
 

@@ -161,3 +161,27 @@ export const IconMail = icon(
 export const IconShield = icon(<path d="M12 3 4.5 6v6c0 4.4 3.2 7.9 7.5 9 4.3-1.1 7.5-4.6 7.5-9V6L12 3Z" />, 'IconShield');
 
 export const IconArrowLeft = icon(<path d="M19 12H5m6-6-6 6 6 6" />, 'IconArrowLeft');
+
+export const IconLock = icon(
+  <>
+    <rect x="4.5" y="10.5" width="15" height="10.5" rx="2" />
+    <path d="M8 10.5V7a4 4 0 0 1 8 0v3.5M12 15v2" />
+  </>,
+  'IconLock',
+);
+
+export const IconLink = icon(
+  <>
+    <path d="M10 14a4.5 4.5 0 0 0 6.4 0l3-3a4.5 4.5 0 0 0-6.4-6.4l-1 1" />
+    <path d="M14 10a4.5 4.5 0 0 0-6.4 0l-3 3a4.5 4.5 0 0 0 6.4 6.4l1-1" />
+  </>,
+  'IconLink',
+);
+
+export const IconClock = icon(
+  <>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="M12 7.5V12l3 2" />
+  </>,
+  'IconClock',
+);

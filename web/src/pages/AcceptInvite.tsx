@@ -2,12 +2,10 @@ import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
-import { auth, type ApiError, type Session } from '../api.ts';
+import { auth, MIN_PASSWORD_LENGTH, type ApiError, type Session } from '../api.ts';
 import { IconAlert } from '../components/icons.tsx';
 import { sessionQuery } from '../session.tsx';
 import { AuthCard } from './AuthCard.tsx';
-
-const MIN_PASSWORD = 10;
 
 export function AcceptInvitePage() {
   const { token } = useParams({ from: '/invite/$token' });
@@ -26,11 +24,11 @@ export function AcceptInvitePage() {
     },
   });
   const mismatch = touched && confirm !== password ? 'Passwords do not match.' : null;
-  const tooShort = touched && password.length < MIN_PASSWORD ? `Use at least ${MIN_PASSWORD} characters.` : null;
+  const tooShort = touched && password.length < MIN_PASSWORD_LENGTH ? `Use at least ${MIN_PASSWORD_LENGTH} characters.` : null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);
-    if (password.length < MIN_PASSWORD || password !== confirm) return;
+    if (password.length < MIN_PASSWORD_LENGTH || password !== confirm) return;
     accept.mutate();
   };
   const error = accept.error;
@@ -48,7 +46,7 @@ export function AcceptInvitePage() {
             label="Password"
             name="password"
             autoComplete="new-password"
-            description={`At least ${MIN_PASSWORD} characters.`}
+            description={`At least ${MIN_PASSWORD_LENGTH} characters.`}
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
             error={tooShort ?? (error?.param === 'password' ? true : null)}

@@ -1,16 +1,12 @@
-import { Loader, Paper, Skeleton, Stack, Text, ThemeIcon, Timeline, Title, Tooltip } from '@mantine/core';
-import type { List, RecurEvent } from '../../api.ts';
+import { Button, Center, Loader, Paper, Skeleton, Stack, Text, ThemeIcon, Timeline, Title, Tooltip } from '@mantine/core';
+import type { RecurEvent } from '../../api.ts';
 import { IconEdit, IconPlus, IconTrash } from '../../components/icons.tsx';
 import { ErrorState } from '../../components/states.tsx';
 import { formatDateTime, formatRelative, humanizeAction } from '../../format.ts';
-import { useV1Query } from '../../hooks.ts';
+import { useV1InfiniteList } from '../../hooks.ts';
 
-/**
- * The customer's history from their events. The API filters events by type only, so this
- * fetches recent customer.* events and keeps this customer's (see the report: an
- * object-id filter on /v1/events would make this exact for old customers).
- */
-const EVENT_WINDOW = 100;
+/** The customer's history: the events about this customer (object_id), newest first, a page at a time. */
+const EVENT_PAGE = 100;
 
 function describe(event: RecurEvent): string {
   const changed = Object.keys(event.data.previous_attributes ?? {});
@@ -27,12 +23,13 @@ function bullet(type: string) {
 }
 
 export function CustomerTimeline({ customerId }: { customerId: string }) {
-  const events = useV1Query<List<RecurEvent>>('/v1/events', { limit: EVENT_WINDOW, type: 'customer.*' });
-  const mine = (events.data?.data ?? []).filter((e) => e.data.object.id === customerId);
+  const events = useV1InfiniteList<RecurEvent>('/v1/events', { object_id: customerId, limit: EVENT_PAGE });
+  const mine = events.data?.pages.flatMap((page) => page.data) ?? [];
+  const refreshing = events.isFetching && !events.isPending && !events.isFetchingNextPage;
   return (
     <Paper withBorder p="lg" data-testid="customer-timeline">
       <Title order={4} fz="md" mb="md">
-        Activity {events.isFetching && !events.isPending ? <Loader size={12} ml={6} /> : null}
+        Activity {refreshing ? <Loader size={12} ml={6} /> : null}
       </Title>
       {events.isPending ? (
         <Stack gap="sm">
@@ -40,39 +37,54 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
           <Skeleton height={14} width="50%" />
           <Skeleton height={14} width="60%" />
         </Stack>
-      ) : events.isError ? (
+      ) : events.isError && !events.data ? (
         <ErrorState title="Could not load activity" error={events.error} onRetry={() => void events.refetch()} />
       ) : mine.length === 0 ? (
         <Text size="sm" c="dimmed">
-          No recent activity for this customer.
+          No activity recorded for this customer.
         </Text>
       ) : (
-        <Timeline bulletSize={22} lineWidth={2}>
-          {mine.map((event) => {
-            const { icon, color } = bullet(event.type);
-            return (
-              <Timeline.Item
-                key={event.id}
-                bullet={
-                  <ThemeIcon size={22} radius="xl" color={color} variant="light">
-                    {icon}
-                  </ThemeIcon>
-                }
-                title={
-                  <Text size="sm" fw={500}>
-                    {describe(event)}
-                  </Text>
-                }
-              >
-                <Tooltip label={formatDateTime(event.created)} withArrow position="left">
-                  <Text size="xs" c="dimmed" span>
-                    {formatRelative(event.created)} · <span className="recur-mono">{event.type}</span>
-                  </Text>
-                </Tooltip>
-              </Timeline.Item>
-            );
-          })}
-        </Timeline>
+        <>
+          <Timeline bulletSize={22} lineWidth={2}>
+            {mine.map((event) => {
+              const { icon, color } = bullet(event.type);
+              return (
+                <Timeline.Item
+                  key={event.id}
+                  data-testid="timeline-item"
+                  bullet={
+                    <ThemeIcon size={22} radius="xl" color={color} variant="light">
+                      {icon}
+                    </ThemeIcon>
+                  }
+                  title={
+                    <Text size="sm" fw={500}>
+                      {describe(event)}
+                    </Text>
+                  }
+                >
+                  <Tooltip label={formatDateTime(event.created)} withArrow position="left">
+                    <Text size="xs" c="dimmed" span>
+                      {formatRelative(event.created)} · <span className="recur-mono">{event.type}</span>
+                    </Text>
+                  </Tooltip>
+                </Timeline.Item>
+              );
+            })}
+          </Timeline>
+          {events.isFetchNextPageError ? (
+            <Text size="xs" c="red" mt="md" role="alert">
+              Could not load older activity: {events.error?.message}
+            </Text>
+          ) : null}
+          {events.hasNextPage ? (
+            <Center mt="md">
+              <Button variant="default" size="xs" loading={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+                Load older activity
+              </Button>
+            </Center>
+          ) : null}
+        </>
       )}
     </Paper>
   );

@@ -1,7 +1,7 @@
-import { Badge, Group, Paper, SegmentedControl, Table, Text, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, Paper, SegmentedControl, Table, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
-import type { AuditEntry, List, User, Workspace } from '../../api.ts';
-import { IconList } from '../../components/icons.tsx';
+import type { AuditEntry, List, Workspace } from '../../api.ts';
+import { IconList, IconTeam } from '../../components/icons.tsx';
 import { Pager, useCursorPaging } from '../../components/Pager.tsx';
 import { RequireTeamRole } from '../../components/RequireTeamRole.tsx';
 import { Empty, ErrorState, PageHeader, SkeletonRows } from '../../components/states.tsx';
@@ -11,9 +11,21 @@ import { useSession } from '../../session.tsx';
 
 const PAGE_SIZE = 25;
 
+/** Why an entry has no workspace: shown on its badge. */
+const ACCOUNT_WIDE = 'Sign-ins, password changes and team changes apply to the whole account (sandbox and live).';
+
 function WorkspaceBadge({ id, workspaces }: { id: string | null; workspaces: Workspace[] }) {
+  if (id === null) {
+    return (
+      <Tooltip label={ACCOUNT_WIDE} withArrow multiline w={240}>
+        <Badge size="sm" variant="light" color="gray" radius="sm" data-testid="account-wide">
+          Account
+        </Badge>
+      </Tooltip>
+    );
+  }
   const mode = workspaces.find((w) => w.id === id)?.mode;
-  if (!mode) return <Text size="xs" c="dimmed">Account</Text>;
+  if (!mode) return <span className="recur-mono">{id}</span>;
   return (
     <Badge size="sm" variant="light" color={mode === 'live' ? 'teal' : 'orange'} radius="sm">
       {mode}
@@ -21,9 +33,9 @@ function WorkspaceBadge({ id, workspaces }: { id: string | null; workspaces: Wor
   );
 }
 
-function EntryRow({ entry, workspaces, emails }: { entry: AuditEntry; workspaces: Workspace[]; emails: Map<string, string> }) {
-  // Sign-ins are recorded without a label: name the user from the team list.
-  const actor = entry.actor.label ?? (entry.actor.id ? (emails.get(entry.actor.id) ?? entry.actor.id) : entry.actor.type);
+function EntryRow({ entry, workspaces }: { entry: AuditEntry; workspaces: Workspace[] }) {
+  // The label is the user's email or the redacted key; entries from before labels were recorded fall back to the id.
+  const actor = entry.actor.label ?? entry.actor.id ?? entry.actor.type;
   const failed = entry.status_code !== null && entry.status_code >= 400;
   return (
     <Table.Tr data-testid="audit-row">
@@ -71,8 +83,6 @@ function AuditLogContent() {
   const paging = useCursorPaging();
   const workspace = workspaces.find((w) => w.mode === scope)?.id;
   const entries = useV1Query<List<AuditEntry>>('/v1/audit_log', { limit: PAGE_SIZE, workspace, ...(paging.cursor ?? {}) }, { keepPrevious: true });
-  const users = useV1Query<List<User>>('/v1/users');
-  const emails = new Map((users.data?.data ?? []).map((u) => [u.id, u.email]));
   const data = entries.data?.data ?? [];
   const info = paging.pageInfo(data, entries.data?.has_more ?? false);
   const changeScope = (value: string) => {
@@ -98,10 +108,26 @@ function AuditLogContent() {
           />
         }
       />
+      {scope !== 'all' ? (
+        <Alert color="gray" variant="light" icon={<IconTeam />} mb="md" data-testid="audit-scope-note">
+          <Text size="sm">
+            Showing changes made in the <strong>{scope}</strong> workspace only. Account-wide entries (sign-ins, password changes and team
+            changes) belong to no workspace and are listed under{' '}
+            <Anchor component="button" type="button" size="sm" fw={500} onClick={() => changeScope('all')}>
+              All
+            </Anchor>
+            .
+          </Text>
+        </Alert>
+      ) : null}
       {entries.isError ? (
         <ErrorState title="Could not load the audit log" error={entries.error} onRetry={() => void entries.refetch()} />
       ) : !entries.isPending && data.length === 0 && paging.cursor === null ? (
-        <Empty icon={<IconList size={28} />} title="Nothing recorded yet" description="Sign-ins and changes will appear here as they happen." />
+        scope === 'all' ? (
+          <Empty icon={<IconList size={28} />} title="Nothing recorded yet" description="Sign-ins and changes will appear here as they happen." />
+        ) : (
+          <Empty icon={<IconList size={28} />} title={`Nothing recorded in ${scope} yet`} description={`Changes made in the ${scope} workspace will appear here.`} />
+        )
       ) : (
         <Paper withBorder style={{ overflow: 'hidden' }}>
           <Table.ScrollContainer minWidth={820}>
@@ -117,7 +143,7 @@ function AuditLogContent() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {entries.isPending ? <SkeletonRows columns={6} /> : data.map((e) => <EntryRow key={e.id} entry={e} workspaces={workspaces} emails={emails} />)}
+                {entries.isPending ? <SkeletonRows columns={6} /> : data.map((e) => <EntryRow key={e.id} entry={e} workspaces={workspaces} />)}
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>

@@ -1,11 +1,10 @@
 import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import type { Role, User } from '../../api.ts';
+import type { InvitedUser, Role } from '../../api.ts';
 import { CopyField } from '../../components/CopyField.tsx';
 import { IconAlert, IconCheck } from '../../components/icons.tsx';
+import { formatDateTime } from '../../format.ts';
 import { useV1Mutation } from '../../hooks.ts';
-
-export type InvitedUser = User & { invite_url: string };
 
 export const roleOptions: Array<{ value: Role; label: string; description: string }> = [
   { value: 'owner', label: 'Owner', description: 'Everything, including managing owners.' },
@@ -90,16 +89,34 @@ export function InviteModal(props: { opened: boolean; actorRole: Role; onClose()
   );
 }
 
-/** The invitation link, shown once (Recur does not send email yet). */
-export function InviteLinkModal({ user, onClose }: { user: InvitedUser | null; onClose(): void }) {
+/**
+ * The invitation link, shown once (Recur does not send email yet): after inviting someone, or
+ * after issuing them a new link (`reissued`), which makes the previous one stop working.
+ */
+export function InviteLinkModal({ user, reissued = false, onClose }: { user: InvitedUser | null; reissued?: boolean; onClose(): void }) {
   const link = user ? new URL(user.invite_url, window.location.origin).toString() : '';
+  const expires = user?.invitation_expires_at ?? null;
   return (
-    <Modal opened={user !== null} onClose={onClose} title={<Text fw={600}>Invitation created</Text>} centered size="lg" closeOnClickOutside={false}>
+    <Modal
+      opened={user !== null}
+      onClose={onClose}
+      title={<Text fw={600}>{reissued ? 'New invitation link' : 'Invitation created'}</Text>}
+      centered
+      size="lg"
+      closeOnClickOutside={false}
+    >
       {user ? (
         <Stack gap="md">
           <Alert color="teal" variant="light" icon={<IconCheck />}>
-            Send this link to <strong>{user.email}</strong>. It works once and expires in 7 days. Recur does not email it for you, and the link
-            will not be shown again.
+            Send this link to <strong>{user.email}</strong>. It works once
+            {expires !== null ? (
+              <>
+                {' '}
+                and expires on <strong data-testid="invite-expires">{formatDateTime(expires)}</strong>
+              </>
+            ) : null}
+            .{reissued ? ' Any earlier link for them no longer works.' : ''} Recur does not email it for you, and the link will not be shown
+            again.
           </Alert>
           <CopyField value={link} label="invitation link" />
           <Group justify="flex-end">

@@ -1,20 +1,40 @@
-import { Alert, Avatar, Badge, Button, Group, Menu, ActionIcon, Paper, Select, Table, Text } from '@mantine/core';
+import { Alert, Avatar, Badge, Button, Group, Menu, ActionIcon, Paper, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
-import type { List, Role, User } from '../../api.ts';
+import type { InvitedUser, List, Role, User } from '../../api.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
-import { IconAlert, IconDots, IconPlus } from '../../components/icons.tsx';
+import { IconAlert, IconDots, IconLink, IconPlus } from '../../components/icons.tsx';
 import { RequireTeamRole } from '../../components/RequireTeamRole.tsx';
 import { ErrorState, PageHeader, SkeletonRows } from '../../components/states.tsx';
-import { formatDate, initials } from '../../format.ts';
+import { formatDate, formatDateTime, formatRelative, initials } from '../../format.ts';
 import { useV1Mutation, useV1Query } from '../../hooks.ts';
 import { useSession } from '../../session.tsx';
-import { InviteLinkModal, InviteModal, roleOptions, type InvitedUser } from './InviteModals.tsx';
+import { InviteLinkModal, InviteModal, roleOptions } from './InviteModals.tsx';
 
 const statusColor: Record<User['status'], string> = { active: 'teal', invited: 'blue', disabled: 'gray' };
 
 type UserUpdate = { id: string; role?: Role; disabled?: boolean };
 
-function MemberRow(props: { member: User; me: User; onChange(update: UserUpdate): void; onDisable(): void; busy: boolean }) {
+/** Under an invited member's status: when their link stops (or stopped) working. */
+function InvitationExpiry({ expiresAt }: { expiresAt: number | null }) {
+  if (expiresAt === null) return null;
+  const expired = expiresAt * 1000 <= Date.now();
+  return (
+    <Tooltip label={formatDateTime(expiresAt)} withArrow>
+      <Text size="xs" c={expired ? 'red' : 'dimmed'} data-testid="invitation-expiry" style={{ whiteSpace: 'nowrap' }}>
+        {expired ? `Link expired ${formatRelative(expiresAt)}` : `Link expires ${formatRelative(expiresAt)}`}
+      </Text>
+    </Tooltip>
+  );
+}
+
+function MemberRow(props: {
+  member: User;
+  me: User;
+  onChange(update: UserUpdate): void;
+  onDisable(): void;
+  onReinvite(): void;
+  busy: boolean;
+}) {
   const { member, me } = props;
   const isMe = member.id === me.id;
   // Only owners manage owners; nobody demotes or disables themselves here.
@@ -65,9 +85,12 @@ function MemberRow(props: { member: User; me: User; onChange(update: UserUpdate)
         )}
       </Table.Td>
       <Table.Td>
-        <Badge variant="light" color={statusColor[member.status]} radius="sm" tt="capitalize">
-          {member.status}
-        </Badge>
+        <Stack gap={4} align="flex-start">
+          <Badge variant="light" color={statusColor[member.status]} radius="sm" tt="capitalize">
+            {member.status}
+          </Badge>
+          {member.status === 'invited' ? <InvitationExpiry expiresAt={member.invitation_expires_at} /> : null}
+        </Stack>
       </Table.Td>
       <Table.Td>
         <Text size="sm" c="dimmed">
@@ -83,6 +106,14 @@ function MemberRow(props: { member: User; me: User; onChange(update: UserUpdate)
               </ActionIcon>
             </Menu.Target>
             <Menu.Dropdown>
+              {member.status === 'invited' ? (
+                <>
+                  <Menu.Item leftSection={<IconLink size={16} />} onClick={props.onReinvite} disabled={props.busy}>
+                    New invitation link
+                  </Menu.Item>
+                  <Menu.Divider />
+                </>
+              ) : null}
               {member.status === 'disabled' ? (
                 <Menu.Item onClick={() => props.onChange({ id: member.id, disabled: false })}>Enable member</Menu.Item>
               ) : (
@@ -102,11 +133,20 @@ function TeamContent() {
   const { user: me } = useSession();
   const users = useV1Query<List<User>>('/v1/users');
   const [inviting, setInviting] = useState(false);
-  const [invited, setInvited] = useState<InvitedUser | null>(null);
+  const [invited, setInvited] = useState<{ user: InvitedUser; reissued: boolean } | null>(null);
   const [disabling, setDisabling] = useState<User | null>(null);
   const update = useV1Mutation((client, { id, ...body }: UserUpdate) => client.post<User>(`/v1/users/${encodeURIComponent(id)}`, body), {
     onSuccess: () => setDisabling(null),
   });
+  // A new link for someone who has not joined yet; their previous link stops working.
+  const reinvite = useV1Mutation((client, id: string) => client.post<InvitedUser>(`/v1/users/${encodeURIComponent(id)}/invitation`), {
+    onSuccess: (user) => setInvited({ user, reissued: true }),
+  });
+  const actionError = update.error && !disabling ? update.error : reinvite.error;
+  const dismissError = () => {
+    update.reset();
+    reinvite.reset();
+  };
   const members = users.data?.data ?? [];
   return (
     <>
@@ -119,9 +159,9 @@ function TeamContent() {
           </Button>
         }
       />
-      {update.error && !disabling ? (
-        <Alert color="red" variant="light" icon={<IconAlert />} mb="md" withCloseButton onClose={() => update.reset()} role="alert">
-          {update.error.message}
+      {actionError ? (
+        <Alert color="red" variant="light" icon={<IconAlert />} mb="md" withCloseButton onClose={dismissError} role="alert">
+          {actionError.message}
         </Alert>
       ) : null}
       {users.isError ? (
@@ -144,7 +184,21 @@ function TeamContent() {
                   <SkeletonRows columns={5} rows={3} />
                 ) : (
                   members.map((m) => (
-                    <MemberRow key={m.id} member={m} me={me} busy={update.isPending} onChange={(u) => update.mutate(u)} onDisable={() => setDisabling(m)} />
+                    <MemberRow
+                      key={m.id}
+                      member={m}
+                      me={me}
+                      busy={update.isPending || reinvite.isPending}
+                      onChange={(u) => {
+                        reinvite.reset();
+                        update.mutate(u);
+                      }}
+                      onDisable={() => setDisabling(m)}
+                      onReinvite={() => {
+                        update.reset();
+                        reinvite.mutate(m.id);
+                      }}
+                    />
                   ))
                 )}
               </Table.Tbody>
@@ -152,8 +206,8 @@ function TeamContent() {
           </Table.ScrollContainer>
         </Paper>
       )}
-      <InviteModal opened={inviting} actorRole={me.role} onClose={() => setInviting(false)} onInvited={setInvited} />
-      <InviteLinkModal user={invited} onClose={() => setInvited(null)} />
+      <InviteModal opened={inviting} actorRole={me.role} onClose={() => setInviting(false)} onInvited={(user) => setInvited({ user, reissued: false })} />
+      <InviteLinkModal user={invited?.user ?? null} reissued={invited?.reissued ?? false} onClose={() => setInvited(null)} />
       <ConfirmModal
         opened={disabling !== null}
         title="Disable team member"
