@@ -60,7 +60,9 @@ function literal(value: unknown): string {
   const prepared = pgUtils.prepareValue(value);
   if (prepared === null) return 'NULL';
   if (Buffer.isBuffer(prepared)) return `'\\x${prepared.toString('hex')}'::bytea`;
-  return pgUtils.escapeLiteral(String(prepared));
+  const text = String(prepared);
+  // Most values have nothing to escape; pg's escapeLiteral walks every character.
+  return text.includes("'") || text.includes('\\') ? pgUtils.escapeLiteral(text) : `'${text}'`;
 }
 
 /** The statement with its $n placeholders replaced by quoted literals, or null if unsafe to do. */

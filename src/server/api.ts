@@ -76,7 +76,7 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
         if (spec.method === 'GET') {
           const ctx = contextFor(request, principal, db);
           const result = await applyExpansions(ctx, await spec.handler(ctx, params, path), expandList(params), expanders);
-          if (ctx.pending.events.length > 0) throw new Error(`${spec.operationId} recorded events on a read`);
+          if (ctx.pending.events.length > 0 || ctx.pending.inserts.length > 0) throw new Error(`${spec.operationId} wrote on a read`);
           return reply.send(result);
         }
 

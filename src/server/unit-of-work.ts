@@ -1,4 +1,4 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type Compilable, type Insertable } from 'kysely';
 import { COMMIT_MARK } from '../db/client.ts';
 import type { Executor } from '../db/database.ts';
 import type { AuditLogTable } from '../modules/audit/models.ts';
@@ -9,14 +9,20 @@ import type { IdempotencyKeysTable } from './idempotency.ts';
  * The rows every write leaves beside its own: its events (the outbox), its audit entry and
  * its idempotency record. They are collected while the write runs and inserted together in
  * one statement that also commits: same transaction, one round trip instead of four.
+ *
+ * A service may defer its own inserts here too (`inserts`), when it knows the whole row
+ * without asking the database (it makes the id and the timestamps): a create is then a
+ * single message to PostgreSQL. A deferred row is not visible to queries made before the
+ * flush, so a service defers only what it does not read back.
  */
 export interface PendingWrites {
+  inserts: Compilable[];
   events: Insertable<EventsTable>[];
   audit: Insertable<AuditLogTable>[];
 }
 
 export function newPendingWrites(): PendingWrites {
-  return { events: [], audit: [] };
+  return { inserts: [], events: [], audit: [] };
 }
 
 function isDuplicateIdempotencyKey(error: unknown): boolean {
@@ -37,10 +43,12 @@ export async function flushPendingWrites(
   options: { idempotency?: Insertable<IdempotencyKeysTable> | undefined; commit?: boolean } = {},
 ): Promise<boolean> {
   const inserts = [
+    ...pending.inserts,
     ...(pending.events.length > 0 ? [db.insertInto('events').values(pending.events)] : []),
     ...(pending.audit.length > 0 ? [db.insertInto('audit_log').values(pending.audit)] : []),
     ...(options.idempotency ? [db.insertInto('idempotency_keys').values(options.idempotency)] : []),
   ];
+  pending.inserts = [];
   pending.events = [];
   pending.audit = [];
   const main = inserts.pop();

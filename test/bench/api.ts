@@ -87,18 +87,30 @@ try {
   children.push(await spawnUntilReady(['--import', 'tsx', 'test/bench/bare-server.ts'], { PORT: String(port + 1) }, /ready/));
   const base = `http://127.0.0.1:${port}`;
 
-  const created = await fetch(`${base}/v1/customers`, {
-    method: 'POST',
-    headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'name=Bench+Customer&email=bench%40example.com&metadata[plan]=pro',
-  });
-  const customer = (await created.json()) as { id: string };
+  // Reads pick one of many customers at random, so no two concurrent requests can be
+  // answered by the same row (which would flatter the batched lookups).
+  const customerIds: string[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const created = await fetch(`${base}/v1/customers`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `name=Bench+Customer+${i}&email=bench${i}%40example.com&metadata[plan]=pro`,
+    });
+    customerIds.push(((await created.json()) as { id: string }).id);
+  }
+  const randomCustomer = () => customerIds[Math.floor(Math.random() * customerIds.length)] as string;
 
   const form = { ...auth, 'content-type': 'application/x-www-form-urlencoded' };
   let counter = 0;
   const figures: Figure[] = [];
   figures.push(await load('bare Fastify GET', { url: `http://127.0.0.1:${port + 1}/bare` }));
-  figures.push(await load('GET /v1/customers/:id', { url: `${base}/v1/customers/${customer.id}`, headers: auth }));
+  figures.push(
+    await load('GET /v1/customers/:id (1,000 ids)', {
+      url: `${base}/v1/customers/${randomCustomer()}`,
+      headers: auth,
+      requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/customers/${randomCustomer()}` }) }],
+    }),
+  );
   figures.push(
     await load('POST /v1/customers', { url: `${base}/v1/customers`, method: 'POST', headers: form, body: 'name=Bench+Write&email=w%40example.com&metadata[plan]=pro' }),
   );

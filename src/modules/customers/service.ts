@@ -1,4 +1,6 @@
-import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { Batcher } from '../../lib/batch.ts';
 import { invalidRequest, resourceMissing } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { paginate, whereCreated } from '../../lib/pagination.ts';
@@ -73,10 +75,40 @@ function mergeInvoiceSettings(
   };
 }
 
+// Lookups by id from concurrent requests share one query (see lib/batch.ts); one batcher
+// per database handle, as a batch must run on the connection pool it came from.
+const batchers = new WeakMap<object, Batcher<{ workspaceId: string; id: string }, CustomerRow>>();
+
+function batcherFor(db: Kysely<Database>): Batcher<{ workspaceId: string; id: string }, CustomerRow> {
+  let batcher = batchers.get(db);
+  if (!batcher) {
+    batcher = new Batcher(
+      async (keys) => {
+        const rows = await db
+          .selectFrom('customers')
+          .selectAll()
+          .where(
+            sql<SqlBool>`(workspace_id, id) IN (SELECT * FROM unnest(${keys.map((k) => k.workspaceId)}::text[], ${keys.map((k) => k.id)}::text[]))`,
+          )
+          .execute();
+        return new Map(rows.map((row) => [`${row.workspace_id}/${row.id}`, row]));
+      },
+      (key) => `${key.workspaceId}/${key.id}`,
+    );
+    batchers.set(db, batcher);
+  }
+  return batcher;
+}
+
 async function findRow(ctx: RequestContext, id: string, options: { lock?: boolean } = {}): Promise<CustomerRow> {
-  let query = ctx.db.selectFrom('customers').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', id);
-  if (options.lock) query = query.forUpdate();
-  const row = await query.executeTakeFirst();
+  let row: CustomerRow | undefined;
+  if (!options.lock && !ctx.db.isTransaction) {
+    row = await batcherFor(ctx.db as Kysely<Database>).load({ workspaceId: ctx.workspace.id, id });
+  } else {
+    let query = ctx.db.selectFrom('customers').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', id);
+    if (options.lock) query = query.forUpdate();
+    row = await query.executeTakeFirst();
+  }
   if (!row) throw resourceMissing('customer', id);
   return row;
 }
@@ -89,25 +121,35 @@ export async function getCustomer(ctx: RequestContext, id: string): Promise<Cust
 }
 
 export async function createCustomer(ctx: RequestContext, params: CreateCustomerParams): Promise<CustomerObject> {
-  const row = await ctx.db
-    .insertInto('customers')
-    .values({
-      workspace_id: ctx.workspace.id,
-      id: newId('customer'),
-      email: params.email ?? null,
-      name: params.name ?? null,
-      phone: params.phone ?? null,
-      description: params.description ?? null,
-      address: JSON.stringify(params.address ? mergeAddress(null, params.address) : null),
-      shipping: JSON.stringify(params.shipping ? mergeShipping(null, params.shipping) : null),
-      invoice_settings: JSON.stringify(mergeInvoiceSettings({}, params.invoice_settings)),
-      preferred_locales: params.preferred_locales ?? [],
-      tax_exempt: params.tax_exempt ?? 'none',
-      metadata: JSON.stringify(applyMetadata({}, params.metadata)),
-      deleted_at: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const now = new Date();
+  const row: CustomerRow = {
+    workspace_id: ctx.workspace.id,
+    id: newId('customer', now.getTime()),
+    email: params.email ?? null,
+    name: params.name ?? null,
+    phone: params.phone ?? null,
+    description: params.description ?? null,
+    address: params.address ? mergeAddress(null, params.address) : null,
+    shipping: params.shipping ? mergeShipping(null, params.shipping) : null,
+    invoice_settings: mergeInvoiceSettings({}, params.invoice_settings),
+    preferred_locales: params.preferred_locales ?? [],
+    tax_exempt: params.tax_exempt ?? 'none',
+    metadata: applyMetadata({}, params.metadata),
+    created_at: now,
+    updated_at: now,
+    deleted_at: null,
+  };
+  // Nothing here reads the row back, so it is inserted with the request's other rows in
+  // one message at commit (server/unit-of-work.ts).
+  ctx.pending.inserts.push(
+    ctx.db.insertInto('customers').values({
+      ...row,
+      address: JSON.stringify(row.address),
+      shipping: JSON.stringify(row.shipping),
+      invoice_settings: JSON.stringify(row.invoice_settings),
+      metadata: JSON.stringify(row.metadata),
+    }),
+  );
   const customer = customerObject(row, ctx);
   recordEvent(ctx, 'customer.created', customer);
   return customer;
