@@ -1,5 +1,5 @@
 import { randomBase62 } from '../../src/lib/ids.ts';
-import { call, type ApiResponse } from './server.ts';
+import { call, createTestAccount, startTestServer, type ApiResponse, type TestAccount, type TestServer } from './server.ts';
 
 /** A dashboard sign-in: the session cookie and the CSRF token that writes must echo. */
 export interface Session {
@@ -87,4 +87,11 @@ export function acceptInvitation(baseUrl: string, token: string, password = TEAM
 export async function join(baseUrl: string, inviter: Session, role: string): Promise<Session> {
   const invited = await invite(baseUrl, inviter, role);
   return sessionFrom(await acceptInvitation(baseUrl, invited.token));
+}
+
+/** A test server, a fresh account and its owner signed in: the setup most team tests share. */
+export async function startWithOwner(): Promise<{ server: TestServer; account: TestAccount; owner: Session }> {
+  const server = await startTestServer();
+  const account = await createTestAccount(server.database);
+  return { server, account, owner: await login(server.baseUrl, account.ownerEmail, account.ownerPassword) };
 }

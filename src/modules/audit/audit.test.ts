@@ -1,17 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestAccount, startTestServer, type ApiResponse, type TestAccount, type TestServer } from '../../../test/helpers/server.ts';
-import { acceptInvitation, asUser, invite, login, TEAM_PASSWORD, tryLogin, uniqueEmail, type Session } from '../../../test/helpers/session.ts';
+import { call, createTestAccount, type ApiResponse, type TestAccount, type TestServer } from '../../../test/helpers/server.ts';
+import { acceptInvitation, asUser, invite, login, TEAM_PASSWORD, tryLogin, uniqueEmail, type Session, startWithOwner } from '../../../test/helpers/session.ts';
 
 let server: TestServer;
 let account: TestAccount;
 let owner: Session;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  account = await createTestAccount(server.database);
-  owner = await login(server.baseUrl, account.ownerEmail, account.ownerPassword);
-});
+beforeAll(async () => ({ server, account, owner } = await startWithOwner()));
 afterAll(async () => server.close());
 
 interface AuditEntryBody {

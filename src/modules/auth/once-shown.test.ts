@@ -1,18 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestAccount, startTestServer, type TestAccount, type TestServer } from '../../../test/helpers/server.ts';
-import { acceptInvitation, asUser, invite, join, login, tryLogin, TEAM_PASSWORD, type Session } from '../../../test/helpers/session.ts';
+import { call, type TestAccount, type TestServer } from '../../../test/helpers/server.ts';
+import { acceptInvitation, asUser, invite, join, login, tryLogin, TEAM_PASSWORD, type Session, startWithOwner } from '../../../test/helpers/session.ts';
 
 /** Secrets shown once (keys, invitation links), re-invitations and changing one's own password. */
 let server: TestServer;
 let account: TestAccount;
 let owner: Session;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  account = await createTestAccount(server.database);
-  owner = await login(server.baseUrl, account.ownerEmail, account.ownerPassword);
-});
+beforeAll(async () => ({ server, account, owner } = await startWithOwner()));
 afterAll(async () => server.close());
 
 async function storedResponses(): Promise<string> {
