@@ -39,11 +39,6 @@ function secretFromHeader(header: string | undefined): string | null {
   return null;
 }
 
-/**
- * Resolves who a request comes from. Keys are cached briefly in memory (one indexed
- * lookup per key per 30 s instead of per request); a revocation anywhere is broadcast
- * with NOTIFY so every process drops the key at once.
- */
 // One cache per process, shared by every Authenticator in it.
 const keys = new Map<string, { resolved: ResolvedKey; expiresAt: number }>();
 // Bumped by every revocation: a lookup that overlapped one may have read the key before it.
@@ -58,6 +53,11 @@ export function forgetCachedKeys(): void {
 /** Statement that tells every other process to drop its cached keys; delivered at commit. */
 export const KEY_CHANGE_NOTIFY = `NOTIFY ${KEY_CHANNEL}`;
 
+/**
+ * Resolves who a request comes from. Keys are cached briefly in memory (one indexed
+ * lookup per key per 30 s instead of per request); a revocation anywhere is broadcast
+ * with NOTIFY so every process drops the key at once.
+ */
 export class Authenticator {
   private readonly touched = new Map<string, number>();
   private listener: pg.PoolClient | null = null;
