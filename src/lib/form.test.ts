@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 // The SDK's own encoder, so the property below checks what the SDK really sends.
 import { queryStringifyRequestData } from '../../node_modules/stripe/esm/utils.js';
-import { ApiError } from './errors.ts';
+import { apiErrorOf } from '../../test/helpers/errors.ts';
 import { parseForm, type FormValue } from './form.ts';
 
 /** Turns index-keyed objects back into arrays, as the parameter schemas do. */
@@ -16,15 +16,7 @@ function normalize(value: FormValue): unknown {
   return Object.fromEntries(keys.map((k) => [k, normalize(value[k] as FormValue)]));
 }
 
-function errorOf(body: string): ApiError {
-  try {
-    parseForm(body);
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error(`parseForm accepted ${body}`);
-}
+const errorOf = (body: string) => apiErrorOf(() => parseForm(body));
 
 const name = fc.stringMatching(/^[a-z][a-z_]{0,11}$/);
 const text = fc.string({ maxLength: 20 });

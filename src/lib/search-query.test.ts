@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from './errors.ts';
+import { apiErrorOf } from '../../test/helpers/errors.ts';
 import { parseSearchQuery } from './search-query.ts';
 
-function rejects(query: string): ApiError {
-  try {
-    parseSearchQuery(query);
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error(`accepted: ${query}`);
-}
+const rejects = (query: string) => apiErrorOf(() => parseSearchQuery(query));
 
 describe("Stripe's search query language", () => {
   it('parses clauses, operators, quoting, metadata keys and negation', () => {
