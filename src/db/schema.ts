@@ -1,5 +1,7 @@
 import type { AuditLogTable } from '../modules/audit/models.ts';
 import type { ApiKeysTable, SessionsTable, UsersTable } from '../modules/auth/models.ts';
+import type { ProductsTable } from '../modules/catalog/products/models.ts';
+import type { TaxRatesTable } from '../modules/catalog/tax-rates/models.ts';
 import type { CustomersTable } from '../modules/customers/models.ts';
 import type { EventsTable } from '../modules/events/models.ts';
 import type { AccountsTable, WorkspacesTable } from '../modules/workspaces/models.ts';
@@ -16,4 +18,6 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   events: EventsTable;
   customers: CustomersTable;
+  products: ProductsTable;
+  tax_rates: TaxRatesTable;
 }

@@ -13,7 +13,9 @@ export const ID_PREFIXES = {
   user: 'usr',
   apiKey: 'key',
   customer: 'cus',
+  product: 'prod',
   event: 'evt',
+  taxRate: 'txr',
   auditEntry: 'aud',
   request: 'req',
 } as const;

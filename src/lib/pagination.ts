@@ -1,5 +1,5 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
-import { invalidRequest } from './errors.ts';
+import { invalidRequest, resourceMissing } from './errors.ts';
 import type { RangeFilter } from './params.ts';
 
 /**
@@ -21,15 +21,19 @@ export interface List<T> {
 
 export const DEFAULT_LIMIT = 10;
 
+function pageLimit(params: ListParams): number {
+  if (params.starting_after && params.ending_before) {
+    throw invalidRequest('You may only specify one of these parameters: starting_after, ending_before.', 'ending_before');
+  }
+  return params.limit ?? DEFAULT_LIMIT;
+}
+
 export async function paginate<DB, TB extends keyof DB, Row>(
   query: SelectQueryBuilder<DB, TB, Row>,
   params: ListParams,
   idColumn: string,
 ): Promise<{ rows: Row[]; hasMore: boolean }> {
-  if (params.starting_after && params.ending_before) {
-    throw invalidRequest('You may only specify one of these parameters: starting_after, ending_before.', 'ending_before');
-  }
-  const limit = params.limit ?? DEFAULT_LIMIT;
+  const limit = pageLimit(params);
   const id = sql.ref(idColumn);
   if (params.ending_before) {
     const rows = await query
@@ -69,4 +73,40 @@ export function whereCreated<DB, TB extends keyof DB, Row>(
   if (filter.lt !== undefined) q = q.where(col, '<', at(filter.lt));
   if (filter.lte !== undefined) q = q.where(col, '<', at(filter.lte + 1));
   return q;
+}
+
+/**
+ * The same lists for objects whose ids the caller may choose (products, coupons): such ids
+ * do not sort by creation, so the order and the cursor are (created_at, id). A cursor naming
+ * no object is a 404 on the cursor's parameter (or `cursorParam`, e.g. search's `page`).
+ */
+export async function paginateByCreation<DB, TB extends keyof DB, Row>(
+  query: SelectQueryBuilder<DB, TB, Row>,
+  params: ListParams,
+  cursor: { objectName: string; createdAt(id: string): Promise<Date | undefined>; cursorParam?: string },
+): Promise<{ rows: Row[]; hasMore: boolean }> {
+  const limit = pageLimit(params);
+  const position = async (id: string, param: string) => {
+    const createdAt = await cursor.createdAt(id);
+    if (!createdAt) throw resourceMissing(cursor.objectName, id, cursor.cursorParam ?? param);
+    return sql`(${createdAt}::timestamptz, ${id}::text)`;
+  };
+  const key = sql`(${sql.ref('created_at')}, ${sql.ref('id')})`;
+  if (params.ending_before) {
+    const at = await position(params.ending_before, 'ending_before');
+    const rows = await query
+      .where(sql<boolean>`${key} > ${at}`)
+      .orderBy(sql.ref('created_at'), 'asc')
+      .orderBy(sql.ref('id'), 'asc')
+      .limit(limit + 1)
+      .execute();
+    return { rows: rows.slice(0, limit).reverse(), hasMore: rows.length > limit };
+  }
+  const page = params.starting_after ? query.where(sql<boolean>`${key} < ${await position(params.starting_after, 'starting_after')}`) : query;
+  const rows = await page
+    .orderBy(sql.ref('created_at'), 'desc')
+    .orderBy(sql.ref('id'), 'desc')
+    .limit(limit + 1)
+    .execute();
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
 }

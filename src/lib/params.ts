@@ -148,6 +148,14 @@ export const rangeFilter = z.union([
 ]);
 export type RangeFilter = z.infer<typeof rangeFilter>;
 
+/** `GET /v1/<resources>/search`: Stripe's query language, `page` = the previous `next_page`. */
+export const searchParams = z.strictObject({
+  query: str(1000),
+  limit: int({ min: 1, max: 100 }).optional(),
+  page: str(500).optional(),
+  expand: expandParam,
+});
+
 export const listParams = {
   limit: int({ min: 1, max: 100 }).optional(),
   starting_after: str(255).optional(),

@@ -4,12 +4,12 @@ import {
   clearableStr,
   expandParam,
   formArray,
-  int,
   listParams,
   metadataParam,
   oneOf,
   rangeFilter,
   str,
+  searchParams,
 } from '../../lib/params.ts';
 
 const email = z.preprocess(
@@ -70,12 +70,7 @@ export const listCustomersParams = z.strictObject({
 });
 export type ListCustomersParams = z.output<typeof listCustomersParams>;
 
-export const searchCustomersParams = z.strictObject({
-  query: str(1000),
-  limit: int({ min: 1, max: 100 }).optional(),
-  page: str(500).optional(),
-  expand: expandParam,
-});
+export const searchCustomersParams = searchParams;
 export type SearchCustomersParams = z.output<typeof searchCustomersParams>;
 
 const addressObject = z.object({

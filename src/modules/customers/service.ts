@@ -7,7 +7,7 @@ import { paginate, whereCreated } from '../../lib/pagination.ts';
 import { applyMetadata } from '../../lib/params.ts';
 import { parseSearchQuery, type SearchClause } from '../../lib/search-query.ts';
 import { livemode, unixSeconds, type RequestContext } from '../../server/context.ts';
-import { previousAttributes, recordEvent } from '../events/service.ts';
+import { recordEvent, recordUpdate } from '../events/service.ts';
 import type { Address, CustomersTable, InvoiceSettings, Shipping } from './models.ts';
 import type {
   CreateCustomerParams,
@@ -192,8 +192,7 @@ export async function updateCustomer(ctx: RequestContext, id: string, params: Up
     .executeTakeFirstOrThrow();
   const before = customerObject(current, ctx);
   const after = customerObject(row, ctx);
-  const changed = previousAttributes(before, after);
-  if (Object.keys(changed).length > 0) recordEvent(ctx, 'customer.updated', after, changed);
+  recordUpdate(ctx, 'customer.updated', before, after);
   return after;
 }
 

@@ -74,6 +74,22 @@ export function previousAttributes(before: Record<string, unknown>, after: Recor
   return changed;
 }
 
+/**
+ * Records `type` (e.g. customer.updated) with Stripe's `previous_attributes`, if anything
+ * visible changed. `ignoring` names fields that change on every update (e.g. `updated`).
+ */
+export function recordUpdate(
+  ctx: Pick<RequestContext, 'workspace' | 'requestId' | 'idempotencyKey' | 'pending'>,
+  type: string,
+  before: { id: string } & Record<string, unknown>,
+  after: { id: string } & Record<string, unknown>,
+  ignoring: string[] = [],
+): void {
+  const changed = previousAttributes(before, after);
+  for (const field of ignoring) delete changed[field];
+  if (Object.keys(changed).length > 0) recordEvent(ctx, type, after, changed);
+}
+
 export async function getEvent(db: Executor, workspace: WorkspaceRef, id: string): Promise<EventObject> {
   const row = await db.selectFrom('events').selectAll().where('workspace_id', '=', workspace.id).where('id', '=', id).executeTakeFirst();
   if (!row) throw resourceMissing('event', id);
