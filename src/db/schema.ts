@@ -1,5 +1,7 @@
 import type { AuditLogTable } from '../modules/audit/models.ts';
 import type { ApiKeysTable, SessionsTable, UsersTable } from '../modules/auth/models.ts';
+import type { CouponsTable } from '../modules/catalog/coupons/models.ts';
+import type { PricesTable } from '../modules/catalog/prices/models.ts';
 import type { ProductsTable } from '../modules/catalog/products/models.ts';
 import type { TaxRatesTable } from '../modules/catalog/tax-rates/models.ts';
 import type { CustomersTable } from '../modules/customers/models.ts';
@@ -19,5 +21,7 @@ export interface Database {
   events: EventsTable;
   customers: CustomersTable;
   products: ProductsTable;
+  prices: PricesTable;
   tax_rates: TaxRatesTable;
+  coupons: CouponsTable;
 }

@@ -14,8 +14,10 @@ export const ID_PREFIXES = {
   apiKey: 'key',
   customer: 'cus',
   product: 'prod',
+  price: 'price',
   event: 'evt',
   taxRate: 'txr',
+  coupon: 'co',
   auditEntry: 'aud',
   request: 'req',
 } as const;

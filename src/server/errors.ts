@@ -21,9 +21,14 @@ function fromFastify(error: FastifyError): ApiError | null {
 }
 
 /** PostgreSQL conflicts a retry can resolve. */
-function fromDatabase(error: { code?: unknown }): ApiError | null {
+export function fromDatabase(error: { code?: unknown }): ApiError | null {
   if (error.code === '40001' || error.code === '40P01' || error.code === '55P03' || isStalePlanError(error)) {
     return conflict('This object was being changed by another request at the same moment. Retry the request.');
+  }
+  // A unique index refusing a row means a concurrent request got there first (the service
+  // checked before inserting); retried, the request meets that row and gets its proper answer.
+  if (error.code === '23505') {
+    return conflict('Another request created a conflicting object at the same moment. Retry the request.', 'resource_conflict');
   }
   return null;
 }

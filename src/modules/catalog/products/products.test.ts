@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestAccount, startTestServer, type TestAccount, type TestServer } from '../../../../test/helpers/server.ts';
+import { writtenRows } from '../../../../test/helpers/counts.ts';
 
 let server: TestServer;
 let account: TestAccount;
@@ -18,21 +19,7 @@ const del = (path: string, key = account.secretKey) => call(server.baseUrl, 'DEL
 type Product = { id: string; name: string; active: boolean; [key: string]: unknown };
 const ids = (body: Record<string, unknown>) => (body.data as Product[]).map((p) => p.id);
 
-async function counts(): Promise<{ products: number; events: number }> {
-  const { db } = server.database;
-  const products = await db
-    .selectFrom('products')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('workspace_id', '=', account.sandbox.id)
-    .executeTakeFirstOrThrow();
-  const events = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('workspace_id', '=', account.sandbox.id)
-    .where('type', 'like', 'product.%')
-    .executeTakeFirstOrThrow();
-  return { products: Number(products.n), events: Number(events.n) };
-}
+const counts = () => writtenRows(server.database, account.sandbox.id, 'products', 'product.');
 
 describe('products over HTTP', () => {
   it('creates, retrieves, updates and deletes a product, with an event for each change', async () => {

@@ -141,11 +141,21 @@ export async function updateProduct(ctx: RequestContext, id: string, params: Upd
 
 /**
  * Deletes the row: Stripe keeps no tombstone for products (a retrieve afterwards is a 404).
- * TODO(prices): Stripe refuses to delete a product that has prices; the prices module must
- * add that refusal here when prices exist.
+ * A product that has prices cannot be deleted, as in Stripe (archive it instead). The row
+ * lock makes a concurrent price create (which locks the product FOR SHARE) finish first.
  */
 export async function deleteProduct(ctx: RequestContext, id: string): Promise<DeletedProductObject> {
   const current = await findRow(ctx, id, { lock: true });
+  const price = await ctx.db
+    .selectFrom('prices')
+    .select('id')
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('product_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
+  if (price) {
+    throw invalidRequest('This product cannot be deleted because it has one or more user-created prices.', 'id', 'resource_in_use');
+  }
   await ctx.db.deleteFrom('products').where('workspace_id', '=', ctx.workspace.id).where('id', '=', id).execute();
   recordEvent(ctx, 'product.deleted', productObject(current, ctx));
   return { id, object: 'product', deleted: true };
