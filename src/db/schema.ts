@@ -1,6 +1,7 @@
 import type { AuditLogTable } from '../modules/audit/models.ts';
 import type { ApiKeysTable, SessionsTable, UsersTable } from '../modules/auth/models.ts';
 import type { CouponsTable } from '../modules/catalog/coupons/models.ts';
+import type { PromotionCodesTable } from '../modules/catalog/promotion-codes/models.ts';
 import type { PricesTable } from '../modules/catalog/prices/models.ts';
 import type { ProductsTable } from '../modules/catalog/products/models.ts';
 import type { TaxRatesTable } from '../modules/catalog/tax-rates/models.ts';
@@ -24,4 +25,7 @@ export interface Database {
   prices: PricesTable;
   tax_rates: TaxRatesTable;
   coupons: CouponsTable;
+  promotion_codes: PromotionCodesTable;
+  payment_methods: import('../modules/payments/payment-methods/models.ts').PaymentMethodsTable;
+  test_gateway_charges: import('../modules/payments/payment-methods/models.ts').TestGatewayChargesTable;
 }

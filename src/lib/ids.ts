@@ -18,6 +18,8 @@ export const ID_PREFIXES = {
   event: 'evt',
   taxRate: 'txr',
   coupon: 'co',
+  promotionCode: 'promo',
+  paymentMethod: 'pm',
   auditEntry: 'aud',
   request: 'req',
 } as const;

@@ -10,11 +10,13 @@ import { auditRoutes } from '../modules/audit/routes.ts';
 import { teamExpanders, teamRoutes } from '../modules/auth/routes.ts';
 import { mountSessionRoutes } from '../modules/auth/session-routes.ts';
 import { couponRoutes } from '../modules/catalog/coupons/routes.ts';
+import { promotionCodeRoutes } from '../modules/catalog/promotion-codes/routes.ts';
 import { priceRoutes } from '../modules/catalog/prices/routes.ts';
 import { productRoutes } from '../modules/catalog/products/routes.ts';
 import { taxRateRoutes } from '../modules/catalog/tax-rates/routes.ts';
 import { customerRoutes } from '../modules/customers/routes.ts';
 import { eventRoutes } from '../modules/events/routes.ts';
+import { paymentMethodRoutes } from '../modules/payments/payment-methods/routes.ts';
 import { mountApiRoutes } from './api.ts';
 import { Authenticator } from './auth.ts';
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.ts';
@@ -25,7 +27,7 @@ import type { RouteSpec } from './route.ts';
 import { mountWeb } from './web.ts';
 
 /** Every API route, in the order the OpenAPI document lists them. */
-export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
+export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
 const expanders: Expanders = { ...teamExpanders };
 
 export interface AppOptions {

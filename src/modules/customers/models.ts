@@ -34,6 +34,8 @@ export interface CustomersTable {
   address: Json<Address | null>;
   shipping: Json<Shipping | null>;
   invoice_settings: Json<Partial<InvoiceSettings>>;
+  /** A payment method attached to this customer (payments/payment-methods). */
+  default_payment_method_id: string | null;
   preferred_locales: string[];
   tax_exempt: TaxExempt;
   metadata: Json<Record<string, string>>;

@@ -39,6 +39,7 @@ const invoiceSettingsParam = z.strictObject({
     .preprocess((v) => (v === '' ? null : v), formArray(z.strictObject({ name: str(40), value: str(140) }), 4).nullable())
     .optional(),
   footer: clearableStr(5000).optional(),
+  default_payment_method: clearableStr(255).optional(),
 });
 
 const customerFields = {
@@ -73,7 +74,8 @@ export type ListCustomersParams = z.output<typeof listCustomersParams>;
 export const searchCustomersParams = searchParams;
 export type SearchCustomersParams = z.output<typeof searchCustomersParams>;
 
-const addressObject = z.object({
+/** A postal address in responses (customers, payment methods' billing details, …). */
+export const addressObject = z.object({
   line1: z.string().nullable(),
   line2: z.string().nullable(),
   city: z.string().nullable(),
@@ -92,6 +94,7 @@ export const customerSchema = z.object({
   invoice_settings: z.object({
     custom_fields: z.array(z.object({ name: z.string(), value: z.string() })).nullable(),
     footer: z.string().nullable(),
+    default_payment_method: z.string().nullable(),
   }),
   livemode: z.boolean(),
   metadata: z.record(z.string(), z.string()),

@@ -32,6 +32,7 @@ export function customerObject(row: CustomerRow, ctx: Pick<RequestContext, 'work
     invoice_settings: {
       custom_fields: row.invoice_settings.custom_fields ?? null,
       footer: row.invoice_settings.footer ?? null,
+      default_payment_method: row.default_payment_method_id,
     },
     livemode: livemode(ctx.workspace),
     metadata: row.metadata,
@@ -73,6 +74,13 @@ function mergeInvoiceSettings(
     ...(update.custom_fields !== undefined ? { custom_fields: update.custom_fields } : {}),
     ...(update.footer !== undefined ? { footer: update.footer } : {}),
   };
+}
+
+function notAttached(paymentMethod: string) {
+  return invalidRequest(
+    `The payment method '${paymentMethod}' must be attached to this customer to be its default.`,
+    'invoice_settings[default_payment_method]',
+  );
 }
 
 // Lookups by id from concurrent requests share one query (see lib/batch.ts); one batcher
@@ -121,6 +129,8 @@ export async function getCustomer(ctx: RequestContext, id: string): Promise<Cust
 }
 
 export async function createCustomer(ctx: RequestContext, params: CreateCustomerParams): Promise<CustomerObject> {
+  // A new customer has no payment method attached yet, so none can be its default.
+  if (params.invoice_settings?.default_payment_method) throw notAttached(params.invoice_settings.default_payment_method);
   const now = new Date();
   const row: CustomerRow = {
     workspace_id: ctx.workspace.id,
@@ -132,6 +142,7 @@ export async function createCustomer(ctx: RequestContext, params: CreateCustomer
     address: params.address ? mergeAddress(null, params.address) : null,
     shipping: params.shipping ? mergeShipping(null, params.shipping) : null,
     invoice_settings: mergeInvoiceSettings({}, params.invoice_settings),
+    default_payment_method_id: null,
     preferred_locales: params.preferred_locales ?? [],
     tax_exempt: params.tax_exempt ?? 'none',
     metadata: applyMetadata({}, params.metadata),
@@ -165,6 +176,17 @@ export async function retrieveCustomer(ctx: RequestContext, id: string): Promise
 export async function updateCustomer(ctx: RequestContext, id: string, params: UpdateCustomerParams): Promise<CustomerObject> {
   const current = await findRow(ctx, id, { lock: true });
   if (current.deleted_at) throw resourceMissing('customer', id);
+  const defaultPaymentMethod = params.invoice_settings?.default_payment_method;
+  if (defaultPaymentMethod) {
+    const attached = await ctx.db
+      .selectFrom('payment_methods')
+      .select('id')
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('id', '=', defaultPaymentMethod)
+      .where('customer_id', '=', id)
+      .executeTakeFirst();
+    if (!attached) throw notAttached(defaultPaymentMethod);
+  }
   const row = await ctx.db
     .updateTable('customers')
     .set({
@@ -181,6 +203,7 @@ export async function updateCustomer(ctx: RequestContext, id: string, params: Up
       ...(params.invoice_settings !== undefined
         ? { invoice_settings: JSON.stringify(mergeInvoiceSettings(current.invoice_settings, params.invoice_settings)) }
         : {}),
+      ...(defaultPaymentMethod !== undefined ? { default_payment_method_id: defaultPaymentMethod } : {}),
       ...(params.preferred_locales !== undefined ? { preferred_locales: params.preferred_locales } : {}),
       ...(params.tax_exempt !== undefined ? { tax_exempt: params.tax_exempt } : {}),
       ...(params.metadata !== undefined ? { metadata: JSON.stringify(applyMetadata(current.metadata, params.metadata)) } : {}),

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBase62 } from '../../../lib/ids.ts';
+import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../../../../test/helpers/server.ts';
+import { TestGateway } from './test-gateway.ts';
+
+let server: TestServer;
+let account: TestAccount;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  account = await createTestAccount(server.database);
+});
+afterAll(async () => server.close());
+
+const ledgerRows = async (key: string) =>
+  (
+    await server.database.db
+      .selectFrom('test_gateway_charges')
+      .selectAll()
+      .where('workspace_id', '=', account.sandbox.id)
+      .where('idempotency_key', '=', key)
+      .execute()
+  ).length;
+
+describe('the test gateway', () => {
+  it('saves cards without their numbers and charges by behaviour', async () => {
+    const gateway = new TestGateway(server.database.db, account.sandbox.id);
+    const visa = await gateway.savePaymentMethod('pm_card_visa');
+    expect(visa.card).toMatchObject({ brand: 'visa', last4: '4242' });
+    const byNumber = await gateway.savePaymentMethod('4000000000000341');
+    expect(byNumber.gatewayRef).not.toContain('4000000000000341');
+    expect(byNumber.card.last4).toBe('0341');
+    await expect(gateway.savePaymentMethod('pm_card_chargeDeclined')).rejects.toMatchObject({ status: 402, code: 'card_declined', declineCode: 'generic_decline' });
+
+    expect(await gateway.charge({ gatewayRef: visa.gatewayRef, amount: 1000n, currency: 'usd', idempotencyKey: randomBase62(12) })).toEqual({ status: 'succeeded' });
+    expect(await gateway.charge({ gatewayRef: byNumber.gatewayRef, amount: 1000n, currency: 'usd', idempotencyKey: randomBase62(12) })).toMatchObject({
+      status: 'failed',
+      code: 'card_declined',
+    });
+    const poor = await gateway.savePaymentMethod('pm_card_chargeDeclinedInsufficientFunds');
+    expect(await gateway.charge({ gatewayRef: poor.gatewayRef, amount: 1n, currency: 'usd', idempotencyKey: randomBase62(12) })).toMatchObject({
+      status: 'failed',
+      declineCode: 'insufficient_funds',
+    });
+  });
+
+  it('charges at most once per idempotency key and returns the first result', async () => {
+    const gateway = new TestGateway(server.database.db, account.sandbox.id);
+    const visa = await gateway.savePaymentMethod('pm_card_visa');
+    const failing = await gateway.savePaymentMethod('pm_card_chargeCustomerFail');
+    const key = `charge-${randomBase62(12)}`;
+    const first = await gateway.charge({ gatewayRef: failing.gatewayRef, amount: 500n, currency: 'usd', idempotencyKey: key });
+    // The same key, even with another card, returns the recorded result.
+    const again = await gateway.charge({ gatewayRef: visa.gatewayRef, amount: 500n, currency: 'usd', idempotencyKey: key });
+    expect(again).toEqual(first);
+    expect(first.status).toBe('failed');
+    expect(await ledgerRows(key)).toBe(1);
+
+    const concurrentKey = `charge-${randomBase62(12)}`;
+    const results = await Promise.all(
+      [1, 2, 3].map(() => gateway.charge({ gatewayRef: visa.gatewayRef, amount: 700n, currency: 'usd', idempotencyKey: concurrentKey })),
+    );
+    expect(results).toEqual([{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'succeeded' }]);
+    expect(await ledgerRows(concurrentKey)).toBe(1);
+  });
+});

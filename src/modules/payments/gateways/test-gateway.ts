@@ -1,0 +1,126 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../../db/database.ts';
+import { ApiError } from '../../../lib/errors.ts';
+import { randomBase62 } from '../../../lib/ids.ts';
+import type { CardDetails } from '../payment-methods/models.ts';
+import type { ChargeRequest, ChargeResult, Gateway, SavedPaymentMethod } from './gateway.ts';
+
+/**
+ * The built-in test gateway for sandbox workspaces, honouring Stripe's test payment
+ * methods and test card numbers. A saved card is a reference `test_<behaviour>_<random>`:
+ * the behaviour decides what charges do; no card number is ever kept.
+ */
+type Behaviour = 'visa' | 'mastercard' | 'chargeCustomerFail' | 'insufficientFunds';
+
+interface Outcome {
+  attach: { ok: true; behaviour: Behaviour; brand: string; last4: string } | { ok: false; code: string; declineCode: string; message: string };
+}
+
+const declined = (code: string, declineCode: string, message: string): Outcome['attach'] => ({ ok: false, code, declineCode, message });
+
+const TOKENS: Record<string, Outcome['attach']> = {
+  pm_card_visa: { ok: true, behaviour: 'visa', brand: 'visa', last4: '4242' },
+  pm_card_mastercard: { ok: true, behaviour: 'mastercard', brand: 'mastercard', last4: '4444' },
+  pm_card_chargeDeclined: declined('card_declined', 'generic_decline', 'Your card was declined.'),
+  pm_card_chargeCustomerFail: { ok: true, behaviour: 'chargeCustomerFail', brand: 'visa', last4: '0341' },
+  pm_card_chargeDeclinedInsufficientFunds: { ok: true, behaviour: 'insufficientFunds', brand: 'visa', last4: '9995' },
+  pm_card_chargeDeclinedExpiredCard: declined('expired_card', 'expired_card', 'Your card has expired.'),
+  // Raw test card numbers (the checkout form): the same behaviours, never stored.
+  '4242424242424242': { ok: true, behaviour: 'visa', brand: 'visa', last4: '4242' },
+  '5555555555554444': { ok: true, behaviour: 'mastercard', brand: 'mastercard', last4: '4444' },
+  '4000000000000341': { ok: true, behaviour: 'chargeCustomerFail', brand: 'visa', last4: '0341' },
+  '4000000000009995': { ok: true, behaviour: 'insufficientFunds', brand: 'visa', last4: '9995' },
+  '4000000000000002': declined('card_declined', 'generic_decline', 'Your card was declined.'),
+  '4000000000000069': declined('expired_card', 'expired_card', 'Your card has expired.'),
+};
+
+/** The test payment method ids (`pm_card_…`) this gateway accepts as tokens. */
+export function isTestPaymentMethodToken(id: string): boolean {
+  return id.startsWith('pm_card_') && Object.hasOwn(TOKENS, id);
+}
+
+/** True for any token this gateway knows (test ids and test card numbers). */
+export function isTestToken(token: string): boolean {
+  return Object.hasOwn(TOKENS, token.replace(/[\s-]/g, ''));
+}
+
+function behaviourOf(gatewayRef: string): Behaviour | undefined {
+  const match = /^test_([A-Za-z]+)_[0-9A-Za-z]+$/.exec(gatewayRef);
+  const behaviour = match?.[1];
+  return behaviour === 'visa' || behaviour === 'mastercard' || behaviour === 'chargeCustomerFail' || behaviour === 'insufficientFunds'
+    ? behaviour
+    : undefined;
+}
+
+function chargeOutcome(behaviour: Behaviour | undefined): ChargeResult {
+  switch (behaviour) {
+    case 'visa':
+    case 'mastercard':
+      return { status: 'succeeded' };
+    case 'insufficientFunds':
+      return { status: 'failed', code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' };
+    case 'chargeCustomerFail':
+      return { status: 'failed', code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' };
+    default:
+      return { status: 'failed', code: 'card_declined', declineCode: 'generic_decline', message: 'Unknown payment method reference.' };
+  }
+}
+
+export class TestGateway implements Gateway {
+  readonly name = 'test' as const;
+
+  constructor(
+    private readonly db: Executor,
+    private readonly workspaceId: string,
+  ) {}
+
+  async savePaymentMethod(token: string): Promise<SavedPaymentMethod> {
+    const outcome = TOKENS[token.replace(/[\s-]/g, '')];
+    if (!outcome) {
+      throw new ApiError(400, 'invalid_request_error', `No such test payment method: '${token}'`, { code: 'resource_missing', param: 'payment_method' });
+    }
+    if (!outcome.ok) {
+      throw new ApiError(402, 'card_error', outcome.message, { code: outcome.code, declineCode: outcome.declineCode });
+    }
+    const card: CardDetails = {
+      brand: outcome.brand,
+      last4: outcome.last4,
+      exp_month: 12,
+      exp_year: new Date().getUTCFullYear() + 3,
+      funding: 'credit',
+      country: 'US',
+    };
+    return { gatewayRef: `test_${outcome.behaviour}_${randomBase62(16)}`, card };
+  }
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const outcome = chargeOutcome(behaviourOf(request.gatewayRef));
+    // The primary key (workspace_id, idempotency_key) makes "at most once" a fact: a second
+    // charge with the key inserts nothing and reads the first result back.
+    const inserted = await this.db
+      .insertInto('test_gateway_charges')
+      .values({
+        workspace_id: this.workspaceId,
+        idempotency_key: request.idempotencyKey,
+        payment_method: request.gatewayRef,
+        amount: request.amount,
+        currency: request.currency.toLowerCase(),
+        status: outcome.status,
+        failure_code: outcome.status === 'failed' ? outcome.code : null,
+        decline_code: outcome.status === 'failed' ? outcome.declineCode : null,
+        failure_message: outcome.status === 'failed' ? outcome.message : null,
+      })
+      .onConflict((oc) => oc.columns(['workspace_id', 'idempotency_key']).doNothing())
+      .returning(sql<number>`1`.as('inserted'))
+      .executeTakeFirst();
+    if (inserted) return outcome;
+    const row = await this.db
+      .selectFrom('test_gateway_charges')
+      .selectAll()
+      .where('workspace_id', '=', this.workspaceId)
+      .where('idempotency_key', '=', request.idempotencyKey)
+      .executeTakeFirstOrThrow();
+    if (row.status === 'succeeded') return { status: 'succeeded' };
+    return { status: 'failed', code: row.failure_code ?? 'card_declined', declineCode: row.decline_code ?? 'generic_decline', message: row.failure_message ?? 'Your card was declined.' };
+  }
+}
