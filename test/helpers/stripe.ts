@@ -155,6 +155,12 @@ export async function setupStripeSuite(): Promise<StripeSuite> {
 }
 
 /** The owner session; tests that need it are skipped unless `ownerAvailable`. */
+/** For a suite file's beforeAll: `({ suite, stripe } = await startStripeSuite())`. */
+export async function startStripeSuite(): Promise<{ suite: StripeSuite; stripe: Stripe }> {
+  const suite = await setupStripeSuite();
+  return { suite, stripe: suite.stripe };
+}
+
 export function requireOwner(suite: StripeSuite): OwnerSession {
   if (!suite.owner) throw new Error('This test needs RECUR_TEST_OWNER_EMAIL and RECUR_TEST_OWNER_PASSWORD.');
   return suite.owner;

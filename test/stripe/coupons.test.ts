@@ -1,14 +1,10 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupStripeSuite, stripeError, type StripeSuite } from '../helpers/stripe.ts';
+import { startStripeSuite, stripeError, type StripeSuite } from '../helpers/stripe.ts';
 
 let suite: StripeSuite;
 let stripe: Stripe;
-
-beforeAll(async () => {
-  suite = await setupStripeSuite();
-  stripe = suite.stripe;
-});
+beforeAll(async () => ({ suite, stripe } = await startStripeSuite()));
 afterAll(async () => suite.close());
 
 const now = () => Math.floor(Date.now() / 1000);

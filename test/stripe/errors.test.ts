@@ -13,7 +13,7 @@ import {
   externalServer,
   ownerAvailable,
   requireOwner,
-  setupStripeSuite,
+  startStripeSuite,
   stripeClient,
   stripeError,
   type StripeError,
@@ -22,11 +22,7 @@ import {
 
 let suite: StripeSuite;
 let stripe: Stripe;
-
-beforeAll(async () => {
-  suite = await setupStripeSuite();
-  stripe = suite.stripe;
-});
+beforeAll(async () => ({ suite, stripe } = await startStripeSuite()));
 afterAll(async () => suite.close());
 
 const emailFor = (label: string) => `${label}-${suite.runId}@example.com`;

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ownerAvailable, requireOwner, setupStripeSuite, stripeError, type StripeSuite } from '../helpers/stripe.ts';
+import { ownerAvailable, requireOwner, startStripeSuite, stripeError, type StripeSuite } from '../helpers/stripe.ts';
 
 let suite: StripeSuite;
 let stripe: Stripe;
-
-beforeAll(async () => {
-  suite = await setupStripeSuite();
-  stripe = suite.stripe;
-});
+beforeAll(async () => ({ suite, stripe } = await startStripeSuite()));
 afterAll(async () => suite.close());
 
 const emailFor = (label: string) => `${label}-${suite.runId}@example.com`;
