@@ -218,6 +218,42 @@ describe.skipIf(!hasChromium)(title, () => {
     await expect.poll(() => page.getByText(`Live Customer ${suffix}`).count()).toBe(0);
   }, 60_000);
 
+  it('creates a product with a monthly USD price and an EUR amount, and a 20% coupon', async () => {
+    await page.goto(`${server.baseUrl}/admin/products`);
+    await page.getByRole('button', { name: 'New product' }).first().click();
+    const form = page.getByTestId('product-form');
+    await form.locator('input[name="name"]').fill(`Pro plan ${suffix}`);
+    await form.getByRole('button', { name: 'Create product' }).click();
+    await page.waitForURL(/\/admin\/products\/prod_/);
+    await expect.poll(() => page.getByTestId('product-name').textContent()).toBe(`Pro plan ${suffix}`);
+
+    await page.getByRole('button', { name: 'Add price' }).first().click();
+    const price = page.getByTestId('price-form');
+    await price.locator('input[name="unit_amount"]').fill('12.50');
+    await price.getByRole('button', { name: 'Add currency' }).click();
+    await price.getByLabel('Extra amount 1').fill('11.50');
+    await price.locator('input[name="nickname"]').fill('Monthly');
+    await price.getByRole('button', { name: 'Add price' }).click();
+    const row = page.getByTestId('price-row').first();
+    await expect.poll(() => page.getByTestId('price-amount').first().textContent()).toBe('$12.50');
+    expect(await page.getByTestId('price-interval').first().textContent()).toBe('per month');
+    expect(await row.textContent()).toContain('€11.50');
+    await snap('07-product');
+
+    await page.getByRole('link', { name: 'Coupons' }).first().click();
+    await page.waitForURL(/\/admin\/coupons$/);
+    await page.getByRole('button', { name: 'New coupon' }).first().click();
+    const coupon = page.getByTestId('coupon-form');
+    await coupon.locator('input[name="name"]').fill(`Launch ${suffix}`);
+    await coupon.locator('input[name="percent_off"]').fill('20');
+    await coupon.getByRole('button', { name: 'Create coupon' }).click();
+    const coupons = page.getByTestId('coupon-row');
+    await expect.poll(() => coupons.count()).toBe(1);
+    expect(await coupons.first().textContent()).toContain(`Launch ${suffix}`);
+    expect(await coupons.first().textContent()).toContain('20% off');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('signs out, after which pages send the visitor to sign in again', async () => {
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();

@@ -222,3 +222,88 @@ export const auth = {
   acceptInvitation: (token: string, password: string, name?: string) =>
     request<Session>('POST', '/auth/invitations/accept', { body: { token, password, ...(name ? { name } : {}) } }),
 };
+
+export interface Product {
+  id: string;
+  object: 'product';
+  active: boolean;
+  created: number;
+  updated: number;
+  description: string | null;
+  livemode: boolean;
+  metadata: Record<string, string>;
+  name: string;
+  unit_label: string | null;
+  url: string | null;
+}
+
+export interface DeletedProduct {
+  id: string;
+  object: 'product';
+  deleted: true;
+}
+
+export interface PriceTier {
+  flat_amount: number | null;
+  flat_amount_decimal: string | null;
+  unit_amount: number | null;
+  unit_amount_decimal: string | null;
+  up_to: number | null;
+}
+
+export type TaxBehavior = 'inclusive' | 'exclusive' | 'unspecified';
+
+export interface Price {
+  id: string;
+  object: 'price';
+  active: boolean;
+  billing_scheme: 'per_unit' | 'tiered';
+  created: number;
+  currency: string;
+  currency_options: Record<string, { tax_behavior: TaxBehavior; tiers?: PriceTier[]; unit_amount: number | null; unit_amount_decimal: string | null }>;
+  livemode: boolean;
+  lookup_key: string | null;
+  metadata: Record<string, string>;
+  nickname: string | null;
+  product: string;
+  recurring: { interval: 'day' | 'week' | 'month' | 'year'; interval_count: number; usage_type: 'licensed' } | null;
+  tax_behavior: TaxBehavior;
+  tiers?: PriceTier[];
+  tiers_mode: 'graduated' | 'volume' | null;
+  type?: 'one_time' | 'recurring';
+  unit_amount: number | null;
+  unit_amount_decimal: string | null;
+}
+
+export interface Coupon {
+  id: string;
+  object: 'coupon';
+  amount_off: number | null;
+  created: number;
+  currency: string | null;
+  duration: 'once' | 'repeating' | 'forever';
+  duration_in_months: number | null;
+  livemode: boolean;
+  max_redemptions: number | null;
+  metadata: Record<string, string>;
+  name: string | null;
+  percent_off: number | null;
+  redeem_by: number | null;
+  times_redeemed: number;
+  valid: boolean;
+}
+
+export interface TaxRate {
+  id: string;
+  object: 'tax_rate';
+  active: boolean;
+  country: string | null;
+  created: number;
+  description: string | null;
+  display_name: string;
+  inclusive: boolean;
+  jurisdiction: string | null;
+  livemode: boolean;
+  percentage: number;
+  state: string | null;
+}

@@ -40,3 +40,51 @@ export function initials(text: string): string {
   const letters = words.length > 1 ? (words[0]?.[0] ?? '') + (words[1]?.[0] ?? '') : (words[0] ?? '').slice(0, 2);
   return letters.toUpperCase() || '?';
 }
+
+/** ISO 4217 minor-unit exponents that differ from 2 (everything else has 2 decimals). */
+const CURRENCY_EXPONENTS: Record<string, number> = {
+  bif: 0, clp: 0, djf: 0, gnf: 0, isk: 0, jpy: 0, kmf: 0, krw: 0, pyg: 0, rwf: 0, ugx: 0, vnd: 0, vuv: 0, xaf: 0, xof: 0, xpf: 0,
+  bhd: 3, iqd: 3, jod: 3, kwd: 3, lyd: 3, omr: 3, tnd: 3,
+};
+
+/** The currencies offered in the dashboard's currency pickers. */
+export const CURRENCIES = ['usd', 'eur', 'gbp', 'dkk', 'sek', 'nok', 'chf', 'cad', 'aud', 'idr', 'jpy', 'krw', 'bhd', 'kwd'];
+
+export function currencyExponent(currency: string): number {
+  return CURRENCY_EXPONENTS[currency.toLowerCase()] ?? 2;
+}
+
+/** An amount in minor units as money: formatMoney(1250, 'usd') → "$12.50". */
+export function formatMoney(minor: number, currency: string, locale: string | undefined = 'en-US'): string {
+  const e = currencyExponent(currency);
+  const major = minor / 10 ** e;
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase(), minimumFractionDigits: e, maximumFractionDigits: e }).format(major);
+  } catch {
+    return `${major.toFixed(e)} ${currency.toUpperCase()}`;
+  }
+}
+
+/**
+ * What the user typed ("12.50", "1,000.5") as minor units, by string arithmetic (no float
+ * multiply): null when it is not a non-negative amount with at most the currency's decimals.
+ */
+export function parseMinor(text: string, currency: string): number | null {
+  const e = currencyExponent(currency);
+  const clean = text.trim().replace(/,/g, '');
+  const match = /^(\d+)(?:\.(\d*))?$/.exec(clean);
+  if (!match) return null;
+  const whole = match[1] ?? '0';
+  const fraction = match[2] ?? '';
+  if (fraction.length > e) return null;
+  const digits = `${whole}${fraction.padEnd(e, '0')}`.replace(/^0+(?=\d)/, '');
+  const value = Number(digits);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+/** "per month", "every 3 months", "one time". */
+export function formatInterval(recurring: { interval: string; interval_count: number } | null): string {
+  if (!recurring) return 'one time';
+  if (recurring.interval_count === 1) return `per ${recurring.interval}`;
+  return `every ${recurring.interval_count} ${recurring.interval}s`;
+}

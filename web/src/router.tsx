@@ -7,6 +7,10 @@ import { AcceptInvitePage } from './pages/AcceptInvite.tsx';
 import { ApiKeysPage } from './pages/developers/ApiKeys.tsx';
 import { CustomerPage } from './pages/customers/CustomerPage.tsx';
 import { CustomersPage } from './pages/customers/CustomersPage.tsx';
+import { CouponsPage } from './pages/catalog/CouponsPage.tsx';
+import { ProductPage } from './pages/catalog/ProductPage.tsx';
+import { ProductsPage } from './pages/catalog/ProductsPage.tsx';
+import { TaxRatesPage } from './pages/catalog/TaxRatesPage.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { AuditLogPage } from './pages/settings/AuditLog.tsx';
 import { TeamPage } from './pages/settings/Team.tsx';
@@ -81,6 +85,10 @@ const indexRoute = createRoute({
 
 export const customersRoute = createRoute({ getParentRoute: () => appRoute, path: '/customers', component: CustomersPage });
 export const customerRoute = createRoute({ getParentRoute: () => appRoute, path: '/customers/$customerId', component: CustomerPage });
+const productsRoute = createRoute({ getParentRoute: () => appRoute, path: '/products', component: ProductsPage });
+const productRoute = createRoute({ getParentRoute: () => appRoute, path: '/products/$productId', component: ProductPage });
+const couponsRoute = createRoute({ getParentRoute: () => appRoute, path: '/coupons', component: CouponsPage });
+const taxRatesRoute = createRoute({ getParentRoute: () => appRoute, path: '/tax-rates', component: TaxRatesPage });
 const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/developers/api-keys', component: ApiKeysPage });
 const teamRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/team', component: TeamPage });
 const auditLogRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/audit-log', component: AuditLogPage });
@@ -88,7 +96,7 @@ const auditLogRoute = createRoute({ getParentRoute: () => appRoute, path: '/sett
 const routeTree = rootRoute.addChildren([
   loginRoute,
   inviteRoute,
-  appRoute.addChildren([indexRoute, customersRoute, customerRoute, apiKeysRoute, teamRoute, auditLogRoute]),
+  appRoute.addChildren([indexRoute, customersRoute, customerRoute, productsRoute, productRoute, couponsRoute, taxRatesRoute, apiKeysRoute, teamRoute, auditLogRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -7,10 +7,10 @@ import { auth, type WorkspaceMode } from '../api.ts';
 import { initials } from '../format.ts';
 import { canManageTeam, sessionQuery, useSession, useWorkspace } from '../session.tsx';
 import { ChangePasswordModal } from './ChangePasswordModal.tsx';
-import { IconChevronDown, IconFlask, IconKey, IconList, IconLock, IconLogout, IconTeam, IconUsers } from './icons.tsx';
+import { IconChevronDown, IconBox, IconFlask, IconKey, IconPercent, IconTicket, IconList, IconLock, IconLogout, IconTeam, IconUsers } from './icons.tsx';
 import { Logo } from './Logo.tsx';
 
-type NavTarget = '/customers' | '/developers/api-keys' | '/settings/team' | '/settings/audit-log';
+type NavTarget = '/customers' | '/products' | '/coupons' | '/tax-rates' | '/developers/api-keys' | '/settings/team' | '/settings/audit-log';
 
 function NavItem({ to, label, icon, onNavigate }: { to: NavTarget; label: string; icon: ReactNode; onNavigate(): void }) {
   const navigate = useNavigate();
@@ -73,6 +73,7 @@ function WorkspaceSwitch() {
     setMode(value === 'live' ? 'live' : 'sandbox');
     // Objects belong to one workspace: leave a detail page rather than show "not found".
     if (/^\/customers\/./.test(pathname)) void navigate({ to: '/customers' });
+    else if (/^\/products\/./.test(pathname)) void navigate({ to: '/products' });
   };
   return (
     <SegmentedControl
@@ -174,6 +175,10 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main navigation">
         <NavItem to="/customers" label="Customers" icon={<IconUsers />} onNavigate={close} />
+        <SectionLabel>Catalog</SectionLabel>
+        <NavItem to="/products" label="Products" icon={<IconBox />} onNavigate={close} />
+        <NavItem to="/coupons" label="Coupons" icon={<IconTicket />} onNavigate={close} />
+        <NavItem to="/tax-rates" label="Tax rates" icon={<IconPercent />} onNavigate={close} />
         {team ? (
           <>
             <SectionLabel>Developers</SectionLabel>

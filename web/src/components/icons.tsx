@@ -185,3 +185,28 @@ export const IconClock = icon(
   </>,
   'IconClock',
 );
+
+export const IconBox = icon(
+  <>
+    <path d="m12 3 8 4.5v9L12 21l-8-4.5v-9L12 3Z" />
+    <path d="m4 7.5 8 4.5 8-4.5M12 12v9" />
+  </>,
+  'IconBox',
+);
+
+export const IconTicket = icon(
+  <>
+    <path d="M4 7a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2v2a2 2 0 0 0 0 4v2a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-2a2 2 0 0 0 0-4V7Z" />
+    <path d="M14 5v12" strokeDasharray="2 2" />
+  </>,
+  'IconTicket',
+);
+
+export const IconPercent = icon(
+  <>
+    <path d="M19 5 5 19" />
+    <circle cx="7" cy="7" r="2.2" />
+    <circle cx="17" cy="17" r="2.2" />
+  </>,
+  'IconPercent',
+);
