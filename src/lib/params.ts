@@ -130,6 +130,16 @@ export function applyMetadata(current: Record<string, string>, update: MetadataP
   return next;
 }
 
+/**
+ * The parameters among `keys` that the caller gave, for an update's plain columns:
+ * a parameter left out leaves its column unchanged.
+ */
+export function givenParams<P extends object, const K extends keyof P>(params: P, keys: readonly K[]): Partial<Pick<P, K>> {
+  const given: Partial<Pick<P, K>> = {};
+  for (const key of keys) if (params[key] !== undefined) given[key] = params[key];
+  return given;
+}
+
 export const expandParam = formArray(str(500), 20).optional();
 
 /** The last second of year 9999: later timestamps are no date a database (or Date) can hold. */

@@ -4,7 +4,7 @@ import { Batcher } from '../../lib/batch.ts';
 import { invalidRequest, resourceMissing } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { paginate, whereCreated } from '../../lib/pagination.ts';
-import { applyMetadata } from '../../lib/params.ts';
+import { applyMetadata, givenParams } from '../../lib/params.ts';
 import { parseSearchQuery, type SearchClause } from '../../lib/search-query.ts';
 import { livemode, unixSeconds, type RequestContext } from '../../server/context.ts';
 import { recordEvent, recordUpdate } from '../events/service.ts';
@@ -190,10 +190,7 @@ export async function updateCustomer(ctx: RequestContext, id: string, params: Up
   const row = await ctx.db
     .updateTable('customers')
     .set({
-      ...(params.email !== undefined ? { email: params.email } : {}),
-      ...(params.name !== undefined ? { name: params.name } : {}),
-      ...(params.phone !== undefined ? { phone: params.phone } : {}),
-      ...(params.description !== undefined ? { description: params.description } : {}),
+      ...givenParams(params, ['email', 'name', 'phone', 'description', 'preferred_locales', 'tax_exempt']),
       ...(params.address !== undefined
         ? { address: JSON.stringify(params.address === null ? null : mergeAddress(current.address, params.address)) }
         : {}),
@@ -204,8 +201,6 @@ export async function updateCustomer(ctx: RequestContext, id: string, params: Up
         ? { invoice_settings: JSON.stringify(mergeInvoiceSettings(current.invoice_settings, params.invoice_settings)) }
         : {}),
       ...(defaultPaymentMethod !== undefined ? { default_payment_method_id: defaultPaymentMethod } : {}),
-      ...(params.preferred_locales !== undefined ? { preferred_locales: params.preferred_locales } : {}),
-      ...(params.tax_exempt !== undefined ? { tax_exempt: params.tax_exempt } : {}),
       ...(params.metadata !== undefined ? { metadata: JSON.stringify(applyMetadata(current.metadata, params.metadata)) } : {}),
       updated_at: new Date(),
     })

@@ -3,7 +3,7 @@ import { invalidRequest, missingParam, resourceMissing } from '../../../lib/erro
 import { newId } from '../../../lib/ids.ts';
 import { MAX_AMOUNT, parseCurrency, parseScaledDecimal, scaledToDecimalString, type Currency } from '../../../lib/money.ts';
 import { paginate, whereCreated } from '../../../lib/pagination.ts';
-import { applyMetadata } from '../../../lib/params.ts';
+import { applyMetadata, givenParams } from '../../../lib/params.ts';
 import { livemode, unixSeconds, type RequestContext } from '../../../server/context.ts';
 import { recordEvent, recordUpdate } from '../../events/service.ts';
 import { validateRecurring } from '../../subscriptions/periods.ts';
@@ -349,11 +349,8 @@ export async function updatePrice(ctx: RequestContext, id: string, params: Updat
   const row = await ctx.db
     .updateTable('prices')
     .set({
-      ...(params.active !== undefined ? { active: params.active } : {}),
+      ...givenParams(params, ['active', 'nickname', 'lookup_key', 'tax_behavior']),
       ...(params.metadata !== undefined ? { metadata: JSON.stringify(applyMetadata(current.metadata, params.metadata)) } : {}),
-      ...(params.nickname !== undefined ? { nickname: params.nickname } : {}),
-      ...(params.lookup_key !== undefined ? { lookup_key: params.lookup_key } : {}),
-      ...(params.tax_behavior !== undefined ? { tax_behavior: params.tax_behavior } : {}),
       ...(currencyOptions !== undefined ? { currency_options: JSON.stringify(currencyOptions) } : {}),
       updated_at: new Date(),
     })

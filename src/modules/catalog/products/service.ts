@@ -3,7 +3,7 @@ import type { Database } from '../../../db/database.ts';
 import { ApiError, invalidRequest, resourceMissing } from '../../../lib/errors.ts';
 import { newId } from '../../../lib/ids.ts';
 import { paginateByCreation, whereCreated, type ListParams } from '../../../lib/pagination.ts';
-import { applyMetadata } from '../../../lib/params.ts';
+import { applyMetadata, givenParams } from '../../../lib/params.ts';
 import { parseSearchQuery, type SearchClause } from '../../../lib/search-query.ts';
 import { livemode, unixSeconds, type RequestContext } from '../../../server/context.ts';
 import { recordEvent, recordUpdate } from '../../events/service.ts';
@@ -116,16 +116,9 @@ export async function updateProduct(ctx: RequestContext, id: string, params: Upd
   const row = await ctx.db
     .updateTable('products')
     .set({
-      ...(params.name !== undefined ? { name: params.name } : {}),
-      ...(params.description !== undefined ? { description: params.description } : {}),
-      ...(params.active !== undefined ? { active: params.active } : {}),
-      ...(params.images !== undefined ? { images: params.images } : {}),
+      ...givenParams(params, ['name', 'description', 'active', 'images', 'url', 'statement_descriptor', 'unit_label', 'shippable']),
       ...(params.marketing_features !== undefined ? { marketing_features: JSON.stringify(params.marketing_features) } : {}),
       ...(params.metadata !== undefined ? { metadata: JSON.stringify(applyMetadata(current.metadata, params.metadata)) } : {}),
-      ...(params.url !== undefined ? { url: params.url } : {}),
-      ...(params.statement_descriptor !== undefined ? { statement_descriptor: params.statement_descriptor } : {}),
-      ...(params.unit_label !== undefined ? { unit_label: params.unit_label } : {}),
-      ...(params.shippable !== undefined ? { shippable: params.shippable } : {}),
       ...(params.package_dimensions !== undefined ? { package_dimensions: JSON.stringify(params.package_dimensions) } : {}),
       updated_at: new Date(),
     })

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import { resourceMissing } from '../../../lib/errors.ts';
 import { newId } from '../../../lib/ids.ts';
 import { paginate, whereCreated } from '../../../lib/pagination.ts';
-import { applyMetadata } from '../../../lib/params.ts';
+import { applyMetadata, givenParams } from '../../../lib/params.ts';
 import { livemode, unixSeconds, type RequestContext } from '../../../server/context.ts';
 import { recordEvent, recordUpdate } from '../../events/service.ts';
 import type { TaxRatesTable } from './models.ts';
@@ -84,13 +84,9 @@ export async function updateTaxRate(ctx: RequestContext, id: string, params: Upd
   const row = await ctx.db
     .updateTable('tax_rates')
     .set({
-      ...(params.display_name !== undefined ? { display_name: params.display_name } : {}),
-      ...(params.description !== undefined ? { description: params.description } : {}),
-      ...(params.active !== undefined ? { active: params.active } : {}),
+      ...givenParams(params, ['display_name', 'description', 'active', 'jurisdiction', 'tax_type']),
       ...(params.country !== undefined ? { country: params.country?.toUpperCase() ?? null } : {}),
       ...(params.state !== undefined ? { state: params.state?.toUpperCase() ?? null } : {}),
-      ...(params.jurisdiction !== undefined ? { jurisdiction: params.jurisdiction } : {}),
-      ...(params.tax_type !== undefined ? { tax_type: params.tax_type } : {}),
       ...(params.metadata !== undefined ? { metadata: JSON.stringify(applyMetadata(current.metadata, params.metadata)) } : {}),
       updated_at: new Date(),
     })
