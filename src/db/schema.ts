@@ -9,6 +9,9 @@ import type { CustomersTable } from '../modules/customers/models.ts';
 import type { EventsTable } from '../modules/events/models.ts';
 import type { AccountsTable, WorkspacesTable } from '../modules/workspaces/models.ts';
 import type { IdempotencyKeysTable } from '../server/idempotency.ts';
+import type { InvoiceItemsTable, InvoiceLinesTable, InvoiceNumberingTable, InvoicesTable } from '../modules/billing/invoices/models.ts';
+import type { SubscriptionItemsTable, SubscriptionsTable } from '../modules/subscriptions/models.ts';
+import type { TestClocksTable } from '../modules/subscriptions/test-clocks/models.ts';
 
 /** Every table, as Kysely sees it. Each module owns the types of its own tables. */
 export interface Database {
@@ -28,4 +31,11 @@ export interface Database {
   promotion_codes: PromotionCodesTable;
   payment_methods: import('../modules/payments/payment-methods/models.ts').PaymentMethodsTable;
   test_gateway_charges: import('../modules/payments/payment-methods/models.ts').TestGatewayChargesTable;
+  test_clocks: TestClocksTable;
+  subscriptions: SubscriptionsTable;
+  subscription_items: SubscriptionItemsTable;
+  invoice_numbering: InvoiceNumberingTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
+  invoice_items: InvoiceItemsTable;
 }

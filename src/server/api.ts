@@ -10,7 +10,7 @@ import { applyExpansions, type Expanders } from './expand.ts';
 import { checkIdempotencyKey, findStoredResponse, requestHash, type StoredResponse } from './idempotency.ts';
 import { readParams } from './input.ts';
 import type { RateLimiter } from './rate-limit.ts';
-import type { RouteSpec } from './route.ts';
+import { FileResponse, type RouteSpec } from './route.ts';
 import { flushPendingWrites, newPendingWrites } from './unit-of-work.ts';
 
 export interface ApiDeps {
@@ -75,7 +75,11 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
 
         if (spec.method === 'GET') {
           const ctx = contextFor(request, principal, db);
-          const result = await applyExpansions(ctx, await spec.handler(ctx, params, path), expandList(params), expanders);
+          const answer = await spec.handler(ctx, params, path);
+          if (answer instanceof FileResponse) {
+            return reply.type(answer.contentType).header('content-disposition', `inline; filename="${answer.filename}"`).send(answer.body);
+          }
+          const result = await applyExpansions(ctx, answer, expandList(params), expanders);
           if (ctx.pending.events.length > 0 || ctx.pending.inserts.length > 0) throw new Error(`${spec.operationId} wrote on a read`);
           return reply.send(result);
         }

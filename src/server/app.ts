@@ -17,6 +17,10 @@ import { taxRateRoutes } from '../modules/catalog/tax-rates/routes.ts';
 import { customerRoutes } from '../modules/customers/routes.ts';
 import { eventRoutes } from '../modules/events/routes.ts';
 import { paymentMethodRoutes } from '../modules/payments/payment-methods/routes.ts';
+import { invoiceRoutes } from '../modules/billing/invoices/routes.ts';
+import { subscriptionExpanders } from '../modules/subscriptions/expanders.ts';
+import { subscriptionRoutes } from '../modules/subscriptions/routes.ts';
+import { testClockRoutes } from '../modules/subscriptions/test-clocks/routes.ts';
 import { mountApiRoutes } from './api.ts';
 import { Authenticator } from './auth.ts';
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.ts';
@@ -27,8 +31,8 @@ import type { RouteSpec } from './route.ts';
 import { mountWeb } from './web.ts';
 
 /** Every API route, in the order the OpenAPI document lists them. */
-export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
-const expanders: Expanders = { ...teamExpanders };
+export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...subscriptionRoutes, ...invoiceRoutes, ...testClockRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
+const expanders: Expanders = { ...teamExpanders, ...subscriptionExpanders };
 
 export interface AppOptions {
   db: Kysely<Database>;

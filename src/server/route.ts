@@ -45,3 +45,12 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType> {
 export function route<P extends z.ZodType>(spec: RouteSpec<P>): RouteSpec {
   return spec as unknown as RouteSpec;
 }
+
+/** A route answer that is a file (an invoice PDF), sent as is instead of as JSON. */
+export class FileResponse {
+  constructor(
+    readonly contentType: string,
+    readonly body: Buffer,
+    readonly filename: string,
+  ) {}
+}

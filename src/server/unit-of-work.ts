@@ -1,4 +1,4 @@
-import { sql, type Compilable, type Insertable } from 'kysely';
+import { sql, type Compilable, type Insertable, type RawBuilder } from 'kysely';
 import { COMMIT_MARK } from '../db/client.ts';
 import type { Executor } from '../db/database.ts';
 import type { AuditLogTable } from '../modules/audit/models.ts';
@@ -16,7 +16,8 @@ import type { IdempotencyKeysTable } from './idempotency.ts';
  * flush, so a service defers only what it does not read back.
  */
 export interface PendingWrites {
-  inserts: Compilable[];
+  /** Inserts (and bulk updates, db/bulk.ts) deferred to the flush. */
+  inserts: (Compilable | RawBuilder<unknown>)[];
   events: Insertable<EventsTable>[];
   audit: Insertable<AuditLogTable>[];
 }

@@ -1,4 +1,5 @@
 import { purgeExpiredSessions } from '../modules/auth/sessions.ts';
+import { billingWork } from '../modules/billing/run.ts';
 import { eventDispatcher } from '../modules/events/dispatcher.ts';
 import { purgeIdempotencyKeys } from '../server/idempotency.ts';
 import type { DueWork } from './runner.ts';
@@ -7,6 +8,7 @@ import type { DueWork } from './runner.ts';
 export function backgroundWork(): DueWork[] {
   return [
     eventDispatcher([]),
+    ...billingWork(),
     purgeIdempotencyKeys(),
     {
       name: 'sessions.purge',

@@ -37,6 +37,12 @@ export interface CustomersTable {
   /** A payment method attached to this customer (payments/payment-methods). */
   default_payment_method_id: string | null;
   preferred_locales: string[];
+  /** A sandbox customer's test clock: its billing runs on the clock's frozen time. */
+  test_clock_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Minor units; negative is credit the customer holds (Stripe's sign). */
+  balance: ColumnType<bigint, bigint | undefined, bigint>;
+  /** Set by the first subscription or invoice; later ones must use it. */
+  currency: ColumnType<string | null, string | null | undefined, string | null>;
   tax_exempt: TaxExempt;
   metadata: Json<Record<string, string>>;
   created_at: Generated<Date>;

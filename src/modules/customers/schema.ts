@@ -4,6 +4,7 @@ import {
   clearableStr,
   expandParam,
   formArray,
+  int,
   listParams,
   metadataParam,
   oneOf,
@@ -43,6 +44,8 @@ const invoiceSettingsParam = z.strictObject({
 });
 
 const customerFields = {
+  /** Minor units in the customer's currency; negative is credit (applied to the next invoice). */
+  balance: int({ min: -999_999_999_999, max: 999_999_999_999 }).optional(),
   address: clearableHash(addressParam).optional(),
   description: clearableStr(5000).optional(),
   email: email.optional(),
@@ -56,7 +59,7 @@ const customerFields = {
   expand: expandParam,
 };
 
-export const createCustomerParams = z.strictObject(customerFields);
+export const createCustomerParams = z.strictObject({ ...customerFields, test_clock: str(255).optional() });
 export type CreateCustomerParams = z.output<typeof createCustomerParams>;
 
 export const updateCustomerParams = z.strictObject(customerFields);
@@ -88,6 +91,7 @@ export const customerSchema = z.object({
   id: z.string(),
   object: z.literal('customer'),
   address: addressObject.nullable(),
+  balance: z.number().int(),
   created: z.number().int(),
   description: z.string().nullable(),
   email: z.string().nullable(),
@@ -103,6 +107,8 @@ export const customerSchema = z.object({
   preferred_locales: z.array(z.string()),
   shipping: z.object({ name: z.string(), phone: z.string().nullable(), address: addressObject }).nullable(),
   tax_exempt: z.enum(['none', 'exempt', 'reverse']),
+  currency: z.string().nullable(),
+  test_clock: z.string().nullable(),
 });
 export type CustomerObject = z.infer<typeof customerSchema>;
 

@@ -8,6 +8,7 @@ import { applyMetadata, givenParams } from '../../lib/params.ts';
 import { parseSearchQuery, type SearchClause } from '../../lib/search-query.ts';
 import { livemode, unixSeconds, type RequestContext } from '../../server/context.ts';
 import { recordEvent, recordUpdate } from '../events/service.ts';
+import { findTestClockRow } from '../subscriptions/test-clocks/service.ts';
 import type { Address, CustomersTable, InvoiceSettings, Shipping } from './models.ts';
 import type {
   CreateCustomerParams,
@@ -26,6 +27,7 @@ export function customerObject(row: CustomerRow, ctx: Pick<RequestContext, 'work
     id: row.id,
     object: 'customer',
     address: row.address,
+    balance: Number(row.balance),
     created: unixSeconds(row.created_at),
     description: row.description,
     email: row.email,
@@ -41,6 +43,8 @@ export function customerObject(row: CustomerRow, ctx: Pick<RequestContext, 'work
     preferred_locales: row.preferred_locales,
     shipping: row.shipping,
     tax_exempt: row.tax_exempt,
+    currency: row.currency,
+    test_clock: row.test_clock_id,
   };
 }
 
@@ -132,6 +136,8 @@ export async function createCustomer(ctx: RequestContext, params: CreateCustomer
   // A new customer has no payment method attached yet, so none can be its default.
   if (params.invoice_settings?.default_payment_method) throw notAttached(params.invoice_settings.default_payment_method);
   const now = new Date();
+  // The clock must exist (a sandbox one): checked here, as the row itself is inserted at commit.
+  const testClock = params.test_clock !== undefined ? (await findTestClockRow(ctx, params.test_clock, 'test_clock')).id : null;
   const row: CustomerRow = {
     workspace_id: ctx.workspace.id,
     id: newId('customer', now.getTime()),
@@ -144,6 +150,9 @@ export async function createCustomer(ctx: RequestContext, params: CreateCustomer
     invoice_settings: mergeInvoiceSettings({}, params.invoice_settings),
     default_payment_method_id: null,
     preferred_locales: params.preferred_locales ?? [],
+    test_clock_id: testClock,
+    balance: BigInt(params.balance ?? 0),
+    currency: null,
     tax_exempt: params.tax_exempt ?? 'none',
     metadata: applyMetadata({}, params.metadata),
     created_at: now,
@@ -201,6 +210,7 @@ export async function updateCustomer(ctx: RequestContext, id: string, params: Up
         ? { invoice_settings: JSON.stringify(mergeInvoiceSettings(current.invoice_settings, params.invoice_settings)) }
         : {}),
       ...(defaultPaymentMethod !== undefined ? { default_payment_method_id: defaultPaymentMethod } : {}),
+      ...(params.balance !== undefined ? { balance: BigInt(params.balance) } : {}),
       ...(params.metadata !== undefined ? { metadata: JSON.stringify(applyMetadata(current.metadata, params.metadata)) } : {}),
       updated_at: new Date(),
     })

@@ -44,8 +44,16 @@ export function eventObject(row: EventRow, workspace: WorkspaceRef): EventObject
  * before commit (see server/unit-of-work.ts). This is the outbox that webhooks, emails,
  * automation and analytics consume; nothing leaves the process from here.
  */
+/** What recording an event needs: a request's context, or the billing run's (no request). */
+export interface EventContext {
+  workspace: RequestContext['workspace'];
+  requestId: string | null;
+  idempotencyKey: string | null;
+  pending: RequestContext['pending'];
+}
+
 export function recordEvent(
-  ctx: Pick<RequestContext, 'workspace' | 'requestId' | 'idempotencyKey' | 'pending'>,
+  ctx: EventContext,
   type: string,
   object: { id: string },
   previousAttributes?: Record<string, unknown>,
@@ -79,7 +87,7 @@ export function previousAttributes(before: Record<string, unknown>, after: Recor
  * visible changed. `ignoring` names fields that change on every update (e.g. `updated`).
  */
 export function recordUpdate(
-  ctx: Pick<RequestContext, 'workspace' | 'requestId' | 'idempotencyKey' | 'pending'>,
+  ctx: EventContext,
   type: string,
   before: { id: string } & Record<string, unknown>,
   after: { id: string } & Record<string, unknown>,

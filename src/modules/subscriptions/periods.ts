@@ -94,6 +94,11 @@ function assertCount(count: number): void {
   }
 }
 
+/** `seconds` plus `months` calendar months in UTC, clamped to the month's end. */
+export function addMonthsTo(seconds: number, months: number): number {
+  return addMonths(seconds, months);
+}
+
 /** Adds whole calendar months in UTC, keeping the time of day and clamping to the month's end. */
 function addMonths(seconds: number, months: number): number {
   const added = Temporal.Instant.fromEpochMilliseconds(seconds * 1000)

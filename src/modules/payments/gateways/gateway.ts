@@ -28,4 +28,6 @@ export interface Gateway {
   /** Saves a card from a token; throws a 402 card_error `ApiError` when it is refused. */
   savePaymentMethod(token: string): Promise<SavedPaymentMethod>;
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /** Many charges at once (the billing run's batches); results in the order of `requests`. */
+  chargeMany(requests: readonly ChargeRequest[]): Promise<ChargeResult[]>;
 }

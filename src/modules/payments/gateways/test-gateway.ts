@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../../db/database.ts';
 import { ApiError } from '../../../lib/errors.ts';
 import { randomBase62 } from '../../../lib/ids.ts';
@@ -94,33 +93,60 @@ export class TestGateway implements Gateway {
   }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
-    const outcome = chargeOutcome(behaviourOf(request.gatewayRef));
-    // The primary key (workspace_id, idempotency_key) makes "at most once" a fact: a second
-    // charge with the key inserts nothing and reads the first result back.
+    const [result] = await this.chargeMany([request]);
+    if (!result) throw new Error('test gateway returned no result');
+    return result;
+  }
+
+  async chargeMany(requests: readonly ChargeRequest[]): Promise<ChargeResult[]> {
+    if (requests.length === 0) return [];
+    const outcomes = requests.map((request) => chargeOutcome(behaviourOf(request.gatewayRef)));
+    // The primary key (workspace_id, idempotency_key) makes "at most once" a fact: a charge
+    // repeated with its key inserts nothing and reads the first result back.
     const inserted = await this.db
       .insertInto('test_gateway_charges')
-      .values({
-        workspace_id: this.workspaceId,
-        idempotency_key: request.idempotencyKey,
-        payment_method: request.gatewayRef,
-        amount: request.amount,
-        currency: request.currency.toLowerCase(),
-        status: outcome.status,
-        failure_code: outcome.status === 'failed' ? outcome.code : null,
-        decline_code: outcome.status === 'failed' ? outcome.declineCode : null,
-        failure_message: outcome.status === 'failed' ? outcome.message : null,
-      })
+      .values(
+        requests.map((request, i) => {
+          const outcome = outcomes[i] as ChargeResult;
+          return {
+            workspace_id: this.workspaceId,
+            idempotency_key: request.idempotencyKey,
+            payment_method: request.gatewayRef,
+            amount: request.amount,
+            currency: request.currency.toLowerCase(),
+            status: outcome.status,
+            failure_code: outcome.status === 'failed' ? outcome.code : null,
+            decline_code: outcome.status === 'failed' ? outcome.declineCode : null,
+            failure_message: outcome.status === 'failed' ? outcome.message : null,
+          };
+        }),
+      )
       .onConflict((oc) => oc.columns(['workspace_id', 'idempotency_key']).doNothing())
-      .returning(sql<number>`1`.as('inserted'))
-      .executeTakeFirst();
-    if (inserted) return outcome;
-    const row = await this.db
-      .selectFrom('test_gateway_charges')
-      .selectAll()
-      .where('workspace_id', '=', this.workspaceId)
-      .where('idempotency_key', '=', request.idempotencyKey)
-      .executeTakeFirstOrThrow();
-    if (row.status === 'succeeded') return { status: 'succeeded' };
-    return { status: 'failed', code: row.failure_code ?? 'card_declined', declineCode: row.decline_code ?? 'generic_decline', message: row.failure_message ?? 'Your card was declined.' };
+      .returning('idempotency_key')
+      .execute();
+    if (inserted.length === requests.length) return outcomes;
+    const fresh = new Set(inserted.map((row) => row.idempotency_key));
+    const repeated = requests.filter((request) => !fresh.has(request.idempotencyKey)).map((request) => request.idempotencyKey);
+    const earlier = new Map(
+      (
+        await this.db
+          .selectFrom('test_gateway_charges')
+          .selectAll()
+          .where('workspace_id', '=', this.workspaceId)
+          .where('idempotency_key', 'in', repeated)
+          .execute()
+      ).map((row) => [row.idempotency_key, row]),
+    );
+    return requests.map((request, i): ChargeResult => {
+      const row = fresh.has(request.idempotencyKey) ? undefined : earlier.get(request.idempotencyKey);
+      if (!row) return outcomes[i] as ChargeResult;
+      if (row.status === 'succeeded') return { status: 'succeeded' };
+      return {
+        status: 'failed',
+        code: row.failure_code ?? 'card_declined',
+        declineCode: row.decline_code ?? 'generic_decline',
+        message: row.failure_message ?? 'Your card was declined.',
+      };
+    });
   }
 }

@@ -1,0 +1,134 @@
+/**
+ * The billing run's invoice steps: drafts whose hour is up are finalized and charged;
+ * open invoices whose next payment attempt has come are charged. Batches are locked with
+ * SKIP LOCKED; subscriptions whose status a payment changes are saved with their events.
+ */
+import { sql, type SqlBool } from 'kysely';
+import type { Executor } from '../../../db/database.ts';
+import { bulkUpdate } from '../../../db/bulk.ts';
+import { flushPendingWrites, newPendingWrites } from '../../../server/unit-of-work.ts';
+import { recordUpdate } from '../../events/service.ts';
+import { billingKey, loadBillingData, loadGatewayRefs, loadInvoiceCustomers } from '../../subscriptions/billing-data.ts';
+import type { SubscriptionRow } from '../../subscriptions/models.ts';
+import { subscriptionObject } from '../../subscriptions/objects.ts';
+import { nextActionDate } from '../../subscriptions/renewals.ts';
+import type { BillingContext } from './lifecycle.ts';
+import type { InvoiceLineRow, InvoiceRow } from './models.ts';
+import { settleInvoices, type Settlement } from './settle.ts';
+
+export type InvoiceScope = { kind: 'live' } | { kind: 'clock'; workspaceId: string; clockId: string };
+
+function pairs(column: string, rows: readonly { workspace_id: string; id: string }[]) {
+  return sql<SqlBool>`(workspace_id, ${sql.ref(column)}) IN (SELECT * FROM unnest(${rows.map((r) => r.workspace_id)}::text[], ${rows.map((r) => r.id)}::text[]))`;
+}
+
+async function lockDueInvoices(db: Executor, kind: 'finalize' | 'collect', scope: InvoiceScope, now: Date, limit: number) {
+  const column = kind === 'finalize' ? 'automatically_finalizes_at' : 'next_payment_attempt';
+  let query = db
+    .selectFrom('invoices as i')
+    .innerJoin('workspaces as w', 'w.id', 'i.workspace_id')
+    .selectAll('i')
+    .select(['w.mode', 'w.account_id'])
+    .where('i.status', '=', kind === 'finalize' ? 'draft' : 'open')
+    .where(`i.${column}`, '<=', now)
+    .orderBy(`i.${column}`)
+    .limit(limit)
+    .forUpdate('i')
+    .skipLocked();
+  query =
+    scope.kind === 'live'
+      ? query.where('i.test_clock_id', 'is', null)
+      : query.where('i.workspace_id', '=', scope.workspaceId).where('i.test_clock_id', '=', scope.clockId);
+  return query.execute();
+}
+
+/**
+ * Settles loaded invoices of any workspaces (finalizing drafts when `finalize`), then saves
+ * the subscriptions whose status the payments changed. Used by the run and by the API.
+ */
+export async function settleExisting(
+  db: Executor,
+  rows: readonly (InvoiceRow & { mode: 'sandbox' | 'live'; account_id: string })[],
+  now: Date,
+  options: { finalize: boolean; ctx?: BillingContext; chargeNow?: boolean },
+): Promise<Settlement[]> {
+  if (rows.length === 0) return [];
+  const pending = options.ctx?.pending ?? newPendingWrites();
+  const lineRows = await db
+    .selectFrom('invoice_lines')
+    .selectAll()
+    .where(pairs('invoice_id', rows))
+    .orderBy('invoice_id')
+    .orderBy('position')
+    .execute();
+  const linesOf = new Map<string, InvoiceLineRow[]>();
+  for (const line of lineRows) {
+    const k = billingKey(line.workspace_id, line.invoice_id);
+    linesOf.set(k, [...(linesOf.get(k) ?? []), line]);
+  }
+  const subKeys = rows.filter((r) => r.subscription_id).map((r) => ({ workspace_id: r.workspace_id, id: r.subscription_id as string }));
+  const subs = subKeys.length
+    ? await db.selectFrom('subscriptions').selectAll().where(pairs('id', subKeys)).orderBy('workspace_id').orderBy('id').forUpdate().execute()
+    : [];
+  const subOf = new Map(subs.map((s) => [billingKey(s.workspace_id, s.id), s]));
+  const before = new Map(subs.map((s) => [billingKey(s.workspace_id, s.id), { ...s }]));
+  const [customers, gatewayRefs] = await Promise.all([
+    loadInvoiceCustomers(db, rows.map((r) => ({ workspace_id: r.workspace_id, id: r.customer_id }))),
+    loadGatewayRefs(db, subs.filter((s) => s.default_payment_method_id).map((s) => ({ workspace_id: s.workspace_id, id: s.default_payment_method_id as string }))),
+  ]);
+  const settlements: Settlement[] = rows.map(({ mode, account_id, ...row }) => {
+    const sub = row.subscription_id ? (subOf.get(billingKey(row.workspace_id, row.subscription_id)) ?? null) : null;
+    return {
+      ctx: options.ctx ?? { db, workspace: { id: row.workspace_id, mode, accountId: account_id }, pending, requestId: null, idempotencyKey: null },
+      invoice: { row, lines: linesOf.get(billingKey(row.workspace_id, row.id)) ?? [] },
+      sub,
+      finalizeNow: options.finalize,
+      isNew: false,
+      chargeNow: options.chargeNow ?? true,
+      customer: customers.get(billingKey(row.workspace_id, row.customer_id)),
+      subscriptionGatewayRef: sub?.default_payment_method_id ? (gatewayRefs.get(billingKey(sub.workspace_id, sub.default_payment_method_id)) ?? null) : null,
+    };
+  });
+  await settleInvoices(db, settlements, now);
+  await saveStatusChanges(db, settlements, before);
+  if (!options.ctx) await flushPendingWrites(db, pending);
+  return settlements;
+}
+
+async function saveStatusChanges(db: Executor, settlements: readonly Settlement[], before: Map<string, SubscriptionRow>): Promise<void> {
+  const changed = new Map<string, { sub: SubscriptionRow; ctx: BillingContext }>();
+  for (const s of settlements) {
+    if (!s.sub) continue;
+    const k = billingKey(s.sub.workspace_id, s.sub.id);
+    if (before.get(k)?.status !== s.sub.status) changed.set(k, { sub: s.sub, ctx: s.ctx });
+  }
+  if (changed.size === 0) return;
+  const list = [...changed.values()];
+  const data = await loadBillingData(db, list.map((c) => c.sub), { withPendingItems: false });
+  for (const { sub, ctx } of list) {
+    sub.updated_at = new Date();
+    const items = data.itemsOf.get(billingKey(sub.workspace_id, sub.id)) ?? [];
+    const old = before.get(billingKey(sub.workspace_id, sub.id)) as SubscriptionRow;
+    recordUpdate(ctx, 'customer.subscription.updated', subscriptionObject(old, items, ctx.workspace), subscriptionObject(sub, items, ctx.workspace));
+  }
+  list[0]?.ctx.pending.inserts.push(
+    bulkUpdate(
+      'subscriptions',
+      ['workspace_id', 'id'],
+      { workspace_id: 'text', id: 'text', status: 'text', next_action_at: 'timestamptz', updated_at: 'timestamptz' },
+      list.map(({ sub }) => ({ workspace_id: sub.workspace_id, id: sub.id, status: sub.status, next_action_at: nextActionDate(sub), updated_at: sub.updated_at })),
+    ),
+  );
+}
+
+export async function finalizeDueInvoices(db: Executor, now: Date, scope: InvoiceScope, limit: number): Promise<number> {
+  const rows = await lockDueInvoices(db, 'finalize', scope, now, limit);
+  await settleExisting(db, rows, now, { finalize: true });
+  return rows.length;
+}
+
+export async function collectDueInvoices(db: Executor, now: Date, scope: InvoiceScope, limit: number): Promise<number> {
+  const rows = await lockDueInvoices(db, 'collect', scope, now, limit);
+  await settleExisting(db, rows, now, { finalize: false });
+  return rows.length;
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { invalidRequest } from '../../../lib/errors.ts';
+import { list } from '../../../lib/pagination.ts';
+import { FileResponse, route, type RouteSpec } from '../../../server/route.ts';
+import { previewSubscriptionChange } from '../../subscriptions/changes.ts';
+import { invoiceObject } from './objects.ts';
+import { renderInvoicePdf } from './pdf.ts';
+import { pdfInputOf } from './pdf-input.ts';
+import { createPreviewParams, invoiceActionParams, invoiceSchema, listInvoicesParams, payInvoiceParams, retrieveInvoiceParams } from './schema.ts';
+import { finalizeInvoice, invoiceWithLines, listInvoices, markInvoiceUncollectible, payInvoice, retrieveInvoice, voidInvoice } from './service.ts';
+
+const tag = 'Invoices';
+
+const action = (name: string, summary: string, handler: (ctx: Parameters<RouteSpec['handler']>[0], id: string) => Promise<unknown>) =>
+  route({
+    method: 'POST',
+    path: `/v1/invoices/:id/${name}`,
+    operationId: `PostInvoicesInvoice${name.split('_').map((w) => w[0]?.toUpperCase() + w.slice(1)).join('')}`,
+    summary,
+    tag,
+    access: 'write',
+    auditAction: `invoice.${name}`,
+    params: name === 'pay' ? payInvoiceParams : invoiceActionParams,
+    response: invoiceSchema,
+    handler: (ctx, _params, path) => handler(ctx, path.id as string),
+  });
+
+export const invoiceRoutes: RouteSpec[] = [
+  route({
+    method: 'GET',
+    path: '/v1/invoices',
+    operationId: 'GetInvoices',
+    summary: 'List invoices, newest first',
+    tag,
+    access: 'read',
+    params: listInvoicesParams,
+    response: z.object({ object: z.literal('list'), data: z.array(invoiceSchema), has_more: z.boolean(), url: z.string() }),
+    handler: async (ctx, params) => {
+      const { data, hasMore } = await listInvoices(ctx, params);
+      return list('/v1/invoices', data, hasMore);
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/invoices/create_preview',
+    operationId: 'PostInvoicesCreatePreview',
+    summary: "Preview the invoice a subscription change would make (nothing is changed)",
+    tag,
+    access: 'read',
+    params: createPreviewParams,
+    response: invoiceSchema,
+    handler: async (ctx, params) => {
+      if (!params.subscription) throw invalidRequest('create_preview needs the subscription to preview a change of.', 'subscription');
+      const preview = await previewSubscriptionChange(ctx, params.subscription, params.subscription_details ?? {});
+      return invoiceObject(preview.row, preview.lines, ctx.workspace, null);
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/invoices/:id',
+    operationId: 'GetInvoicesInvoice',
+    summary: 'Retrieve an invoice',
+    tag,
+    access: 'read',
+    params: retrieveInvoiceParams,
+    response: invoiceSchema,
+    handler: (ctx, _params, path) => retrieveInvoice(ctx, path.id as string),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/invoices/:id/pdf',
+    operationId: 'GetInvoicesInvoicePdf',
+    summary: "The invoice as a PDF, in the customer's language and currency format",
+    tag,
+    access: 'read',
+    params: z.strictObject({}),
+    response: z.string(),
+    handler: async (ctx, _params, path) => {
+      const { row, lines } = await invoiceWithLines(ctx, path.id as string);
+      const [account, coupons, taxRates] = await Promise.all([
+        ctx.db.selectFrom('accounts').select('name').where('id', '=', ctx.workspace.accountId).executeTakeFirst(),
+        ctx.db.selectFrom('coupons').select(['id', 'name']).where('workspace_id', '=', ctx.workspace.id).where('id', 'in', ['', ...row.total_discount_amounts.map((d) => d.coupon)]).execute(),
+        ctx.db.selectFrom('tax_rates').select(['id', 'display_name', 'percentage']).where('workspace_id', '=', ctx.workspace.id).where('id', 'in', ['', ...row.total_taxes.map((t) => t.tax_rate)]).execute(),
+      ]);
+      const input = pdfInputOf(row, lines, account?.name ?? 'Recur', {
+        coupons: new Map(coupons.map((c) => [c.id, c.name ?? c.id])),
+        taxRates: new Map(taxRates.map((t) => [t.id, `${t.display_name} ${Number(t.percentage)}%`])),
+      });
+      return new FileResponse('application/pdf', await renderInvoicePdf(input), `${row.number ?? row.id}.pdf`);
+    },
+  }),
+  action('finalize', 'Finalize a draft invoice: number it and apply the customer balance', finalizeInvoice),
+  action('pay', 'Charge an invoice now with the default payment method (402 when the charge fails)', payInvoice),
+  action('void', 'Void an open invoice', voidInvoice),
+  action('mark_uncollectible', 'Mark an open invoice uncollectible', markInvoiceUncollectible),
+];

@@ -1,0 +1,104 @@
+import { ApiError, invalidRequest, resourceMissing } from '../../../lib/errors.ts';
+import { hasPrefix } from '../../../lib/ids.ts';
+import { paginate } from '../../../lib/pagination.ts';
+import type { RequestContext } from '../../../server/context.ts';
+import { billingTime } from '../../subscriptions/test-clocks/service.ts';
+import { settleExisting } from './due.ts';
+import { recordInvoiceEvent } from './lifecycle.ts';
+import type { InvoiceLineRow, InvoiceRow } from './models.ts';
+import { invoiceObject, type InvoiceObject } from './objects.ts';
+import type { ListInvoicesParams } from './schema.ts';
+
+async function findRow(ctx: RequestContext, id: string, options: { lock?: boolean } = {}): Promise<InvoiceRow> {
+  let query = ctx.db.selectFrom('invoices').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', id);
+  if (options.lock) query = query.forUpdate();
+  const row = hasPrefix(id, 'invoice') ? await query.executeTakeFirst() : undefined;
+  if (!row) throw resourceMissing('invoice', id);
+  return row;
+}
+
+async function linesOf(ctx: RequestContext, ids: readonly string[]): Promise<Map<string, InvoiceLineRow[]>> {
+  const map = new Map<string, InvoiceLineRow[]>();
+  if (ids.length === 0) return map;
+  const rows = await ctx.db.selectFrom('invoice_lines').selectAll().where('workspace_id', '=', ctx.workspace.id).where('invoice_id', 'in', ids).orderBy('invoice_id').orderBy('position').execute();
+  for (const row of rows) map.set(row.invoice_id, [...(map.get(row.invoice_id) ?? []), row]);
+  return map;
+}
+
+export async function invoiceWithLines(ctx: RequestContext, id: string): Promise<{ row: InvoiceRow; lines: InvoiceLineRow[] }> {
+  const row = await findRow(ctx, id);
+  return { row, lines: (await linesOf(ctx, [id])).get(id) ?? [] };
+}
+
+export async function retrieveInvoice(ctx: RequestContext, id: string): Promise<InvoiceObject> {
+  const { row, lines } = await invoiceWithLines(ctx, id);
+  return invoiceObject(row, lines, ctx.workspace);
+}
+
+export async function listInvoices(ctx: RequestContext, params: ListInvoicesParams): Promise<{ data: InvoiceObject[]; hasMore: boolean }> {
+  let query = ctx.db.selectFrom('invoices').selectAll().where('workspace_id', '=', ctx.workspace.id);
+  if (params.customer) query = query.where('customer_id', '=', params.customer);
+  if (params.subscription) query = query.where('subscription_id', '=', params.subscription);
+  if (params.status) query = query.where('status', '=', params.status);
+  if (params.collection_method) query = query.where('collection_method', '=', params.collection_method);
+  const { rows, hasMore } = await paginate(query, params, 'id');
+  const lines = await linesOf(ctx, rows.map((r) => r.id));
+  return { data: rows.map((row) => invoiceObject(row, lines.get(row.id) ?? [], ctx.workspace)), hasMore };
+}
+
+const wrongStatus = (row: InvoiceRow, action: string) =>
+  invalidRequest(`This invoice is ${row.status}; it cannot be ${action}.`, undefined, 'invoice_not_editable');
+
+async function settle(ctx: RequestContext, row: InvoiceRow, finalize: boolean, chargeNow: boolean): Promise<InvoiceObject> {
+  const now = await billingTime(ctx, row.test_clock_id);
+  const [settlement] = await settleExisting(ctx.db, [{ ...row, mode: ctx.workspace.mode, account_id: ctx.workspace.accountId }], now, {
+    finalize,
+    ctx,
+    chargeNow,
+  });
+  if (!settlement) throw new Error('settlement missing');
+  return invoiceObject(settlement.invoice.row, settlement.invoice.lines, ctx.workspace);
+}
+
+/** Draft → open: numbered, the customer balance applied; charged by the billing run. */
+export async function finalizeInvoice(ctx: RequestContext, id: string): Promise<InvoiceObject> {
+  const row = await findRow(ctx, id, { lock: true });
+  if (row.status !== 'draft') throw wrongStatus(row, 'finalized');
+  return settle(ctx, row, true, false);
+}
+
+/** Charges an open invoice now (a draft is finalized first); a failed charge is a 402. */
+export async function payInvoice(ctx: RequestContext, id: string): Promise<InvoiceObject> {
+  const row = await findRow(ctx, id, { lock: true });
+  if (row.status !== 'open' && row.status !== 'draft') throw wrongStatus(row, 'paid');
+  const invoice = await settle(ctx, row, row.status === 'draft', true);
+  if (invoice.status !== 'paid') {
+    const error = invoice.last_payment_error;
+    throw new ApiError(402, 'card_error', error?.message ?? 'The payment failed.', { code: error?.code ?? 'card_declined', declineCode: error?.decline_code ?? undefined });
+  }
+  return invoice;
+}
+
+async function closeInvoice(ctx: RequestContext, id: string, to: 'void' | 'uncollectible'): Promise<InvoiceObject> {
+  const row = await findRow(ctx, id, { lock: true });
+  const allowed = to === 'void' ? row.status === 'open' || row.status === 'uncollectible' : row.status === 'open';
+  if (!allowed) throw wrongStatus(row, to === 'void' ? 'voided' : 'marked uncollectible');
+  const now = await billingTime(ctx, row.test_clock_id);
+  const updated = await ctx.db
+    .updateTable('invoices')
+    .set(
+      to === 'void'
+        ? { status: 'void', voided_at: now, next_payment_attempt: null, updated_at: now }
+        : { status: 'uncollectible', marked_uncollectible_at: now, next_payment_attempt: null, updated_at: now },
+    )
+    .where('workspace_id', '=', ctx.workspace.id)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const lines = (await linesOf(ctx, [id])).get(id) ?? [];
+  recordInvoiceEvent(ctx, to === 'void' ? 'invoice.voided' : 'invoice.marked_uncollectible', { row: updated, lines });
+  return invoiceObject(updated, lines, ctx.workspace);
+}
+
+export const voidInvoice = (ctx: RequestContext, id: string) => closeInvoice(ctx, id, 'void');
+export const markInvoiceUncollectible = (ctx: RequestContext, id: string) => closeInvoice(ctx, id, 'uncollectible');

@@ -1,0 +1,144 @@
+/**
+ * Finalizing and collecting invoices in bulk, after they were drafted in memory (renewals,
+ * subscription changes) or loaded as drafts (the finalize step, the API): numbers, customer
+ * balances, the pause behaviours, charges, events, and the writes, in a few statements.
+ */
+import { sql } from 'kysely';
+import type { Executor } from '../../../db/database.ts';
+import { bulkUpdate } from '../../../db/bulk.ts';
+import type { SubscriptionRow, SubscriptionStatus } from '../../subscriptions/models.ts';
+import {
+  chargeInvoices,
+  finalizeInMemory,
+  INVOICE_STATE_COLUMNS,
+  invoiceInsertable,
+  invoiceLineInsertable,
+  invoiceState,
+  recordInvoiceEvent,
+  takeInvoiceNumbers,
+  type BillingContext,
+  type InvoiceCustomer,
+  type InvoiceWithLines,
+} from './lifecycle.ts';
+
+export interface Settlement {
+  ctx: BillingContext;
+  invoice: InvoiceWithLines;
+  /** The subscription billed, if any; its status follows the payment (in memory). */
+  sub: SubscriptionRow | null;
+  /** Finalize the draft now (else it stays a draft, to be written as is). */
+  finalizeNow: boolean;
+  /** The invoice is not in the database yet (insert rather than update). */
+  isNew?: boolean;
+  /** Charge it once finalized (charge_automatically only); default true. */
+  chargeNow?: boolean;
+  customer?: InvoiceCustomer & { gatewayRef: string | null };
+  /** Gateway reference of the subscription's own payment method, if it has one. */
+  subscriptionGatewayRef?: string | null;
+}
+
+/** The subscription's status after a payment attempt on one of its invoices. */
+export function statusAfterPayment(status: SubscriptionStatus, billingReason: string, succeeded: boolean): SubscriptionStatus {
+  if (succeeded) return status === 'past_due' || status === 'incomplete' || status === 'unpaid' ? 'active' : status;
+  if (billingReason === 'subscription_create') return status === 'active' ? 'incomplete' : status;
+  return status === 'active' || status === 'trialing' ? 'past_due' : status;
+}
+
+export async function settleInvoices(db: Executor, settlements: readonly Settlement[], now: Date): Promise<void> {
+  if (settlements.length === 0) return;
+  const balanceChanges = new Map<string, { workspace_id: string; id: string; delta: bigint }>();
+  const balances = new Map<string, bigint>();
+
+  // 1. Finalize: numbers per workspace, customer balances applied in order.
+  const byWorkspace = new Map<string, Settlement[]>();
+  for (const s of settlements) {
+    if (!s.finalizeNow || s.invoice.row.status !== 'draft') continue;
+    const list = byWorkspace.get(s.ctx.workspace.id) ?? [];
+    list.push(s);
+    byWorkspace.set(s.ctx.workspace.id, list);
+  }
+  for (const [workspaceId, list] of byWorkspace) {
+    const numbers = await takeInvoiceNumbers(db, workspaceId, list.length);
+    list.forEach((s, i) => {
+      const customerKey = `${workspaceId}/${s.invoice.row.customer_id}`;
+      const balance = balances.get(customerKey) ?? s.customer?.balance ?? 0n;
+      const delta = finalizeInMemory(s.invoice, numbers[i] as string, balance, now);
+      balances.set(customerKey, balance + delta);
+      if (delta !== 0n) {
+        const change = balanceChanges.get(customerKey) ?? { workspace_id: workspaceId, id: s.invoice.row.customer_id, delta: 0n };
+        change.delta += delta;
+        balanceChanges.set(customerKey, change);
+      }
+      recordInvoiceEvent(s.ctx, 'invoice.finalized', s.invoice);
+      const pause = s.sub?.pause_collection?.behavior;
+      if (s.invoice.row.status === 'open' && (pause === 'mark_uncollectible' || pause === 'void')) {
+        const row = s.invoice.row;
+        row.status = pause === 'void' ? 'void' : 'uncollectible';
+        row.next_payment_attempt = null;
+        if (pause === 'void') row.voided_at = now;
+        else row.marked_uncollectible_at = now;
+        recordInvoiceEvent(s.ctx, pause === 'void' ? 'invoice.voided' : 'invoice.marked_uncollectible', s.invoice);
+      } else if (s.invoice.row.status === 'paid') {
+        recordInvoiceEvent(s.ctx, 'invoice.paid', s.invoice);
+      }
+    });
+  }
+
+  // 2. Charge what is open and due now, per workspace gateway.
+  const toCharge = new Map<string, Settlement[]>();
+  for (const s of settlements) {
+    const row = s.invoice.row;
+    if (row.status !== 'open' || row.collection_method !== 'charge_automatically' || row.amount_due <= 0n || s.chargeNow === false) continue;
+    const list = toCharge.get(s.ctx.workspace.id) ?? [];
+    list.push(s);
+    toCharge.set(s.ctx.workspace.id, list);
+  }
+  for (const list of toCharge.values()) {
+    const ctx = list[0]?.ctx as BillingContext;
+    const outcomes = await chargeInvoices(
+      ctx,
+      list.map((s) => ({
+        row: s.invoice.row,
+        gatewayRef: s.subscriptionGatewayRef ?? s.customer?.gatewayRef ?? null,
+        paymentMethodId: s.invoice.row.default_payment_method_id ?? s.customer?.default_payment_method_id ?? null,
+      })),
+      now,
+    );
+    outcomes.forEach((outcome, i) => {
+      const s = list[i] as Settlement;
+      if (outcome.succeeded) {
+        recordInvoiceEvent(s.ctx, 'invoice.paid', s.invoice);
+        recordInvoiceEvent(s.ctx, 'invoice.payment_succeeded', s.invoice);
+      } else {
+        recordInvoiceEvent(s.ctx, 'invoice.payment_failed', s.invoice);
+      }
+      if (s.sub) s.sub.status = statusAfterPayment(s.sub.status, s.invoice.row.billing_reason, outcome.succeeded);
+    });
+  }
+
+  // 3. Writes, deferred to the caller's flush (one statement with its other rows).
+  const pending = settlements[0]?.ctx.pending;
+  if (!pending) return;
+  const fresh = settlements.filter((s) => s.isNew !== false);
+  const existing = settlements.filter((s) => s.isNew === false);
+  if (fresh.length > 0) {
+    pending.inserts.push(db.insertInto('invoices').values(fresh.map((s) => invoiceInsertable(s.invoice.row))));
+    const lines = fresh.flatMap((s) => s.invoice.lines.map(invoiceLineInsertable));
+    if (lines.length > 0) pending.inserts.push(db.insertInto('invoice_lines').values(lines));
+  }
+  if (existing.length > 0) {
+    pending.inserts.push(bulkUpdate('invoices', ['workspace_id', 'id'], INVOICE_STATE_COLUMNS, existing.map((s) => invoiceState(s.invoice.row))));
+  }
+  const claimed = fresh.flatMap((s) =>
+    s.invoice.lines.filter((l) => l.invoice_item_id !== null).map((l) => ({ workspace_id: l.workspace_id, id: l.invoice_item_id, invoice_id: l.invoice_id })),
+  );
+  if (claimed.length > 0) {
+    pending.inserts.push(bulkUpdate('invoice_items', ['workspace_id', 'id'], { workspace_id: 'text', id: 'text', invoice_id: 'text' }, claimed));
+  }
+  if (balanceChanges.size > 0) {
+    const changes = [...balanceChanges.values()];
+    pending.inserts.push(
+      sql`UPDATE customers c SET balance = c.balance + u.delta FROM jsonb_to_recordset(${JSON.stringify(changes, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}::jsonb) AS u(workspace_id text, id text, delta bigint) WHERE c.workspace_id = u.workspace_id AND c.id = u.id`,
+    );
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Everything billing a set of subscriptions needs, loaded with one query per table for the
+ * whole set (the billing run's batches hold hundreds; an API change holds one).
+ */
+import { sql, type Selectable, type SqlBool } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { Coupon } from '../billing/discounts.ts';
+import type { InvoiceCustomer } from '../billing/invoices/lifecycle.ts';
+import type { InvoiceItemRow } from '../billing/invoices/models.ts';
+import type { TaxRate } from '../billing/tax.ts';
+import type { PricesTable } from '../catalog/prices/models.ts';
+import { couponForDiscount } from '../catalog/coupons/service.ts';
+import type { SubscriptionItemRow, SubscriptionRow } from './models.ts';
+
+export type PriceRow = Selectable<PricesTable>;
+
+export interface ItemWithPrice {
+  item: SubscriptionItemRow;
+  price: PriceRow;
+  productName: string;
+}
+
+export interface BillingData {
+  itemsOf: Map<string, ItemWithPrice[]>;
+  customers: Map<string, InvoiceCustomer & { gatewayRef: string | null }>;
+  /** Gateway references of payment methods set on subscriptions themselves. */
+  gatewayRefs: Map<string, string>;
+  coupons: Map<string, Coupon & { duration: string; currencyOptions: Record<string, { amount_off: number }> }>;
+  taxRates: Map<string, TaxRate>;
+  /** Pending invoice items by customer id. */
+  pendingItems: Map<string, InvoiceItemRow[]>;
+}
+
+const key = (workspaceId: string, id: string) => `${workspaceId}/${id}`;
+
+function pairs(rows: readonly { workspace_id: string; id: string }[]) {
+  return sql<SqlBool>`(workspace_id, id) IN (SELECT * FROM unnest(${rows.map((r) => r.workspace_id)}::text[], ${rows.map((r) => r.id)}::text[]))`;
+}
+
+function group<T>(rows: readonly T[], by: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = by(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+/**
+ * Loads the billing data of `subscriptions`. Customers are locked (their balance may change);
+ * `withPendingItems` also loads the customers' pending invoice items (for invoices made now).
+ */
+export async function loadBillingData(
+  db: Executor,
+  subscriptions: readonly SubscriptionRow[],
+  options: { withPendingItems: boolean; lockCustomers?: boolean },
+): Promise<BillingData> {
+  if (subscriptions.length === 0) {
+    return { itemsOf: new Map(), customers: new Map(), gatewayRefs: new Map(), coupons: new Map(), taxRates: new Map(), pendingItems: new Map() };
+  }
+  const subs = subscriptions.map((s) => ({ workspace_id: s.workspace_id, id: s.id }));
+  const customerKeys = [...new Map(subscriptions.map((s) => [key(s.workspace_id, s.customer_id), { workspace_id: s.workspace_id, id: s.customer_id }])).values()];
+
+  const itemsQuery = db
+    .selectFrom('subscription_items as si')
+    .innerJoin('prices as p', (join) => join.onRef('p.workspace_id', '=', 'si.workspace_id').onRef('p.id', '=', 'si.price_id'))
+    .innerJoin('products as pr', (join) => join.onRef('pr.workspace_id', '=', 'p.workspace_id').onRef('pr.id', '=', 'p.product_id'))
+    .selectAll('si')
+    .select((eb) => [eb.fn.toJson('p').as('price'), 'pr.name as product_name'])
+    .where(
+      sql<SqlBool>`(si.workspace_id, si.subscription_id) IN (SELECT * FROM unnest(${subs.map((s) => s.workspace_id)}::text[], ${subs.map((s) => s.id)}::text[]))`,
+    )
+    .orderBy('si.workspace_id')
+    .orderBy('si.id');
+
+  const customersQuery = loadInvoiceCustomers(db, customerKeys, options.lockCustomers ?? true);
+
+  const [itemRows, customers] = await Promise.all([itemsQuery.execute(), customersQuery]);
+
+  const itemsOf = new Map<string, ItemWithPrice[]>();
+  for (const row of itemRows) {
+    const { price, product_name, ...item } = row;
+    const raw = price as unknown as PriceRow & { created_at: string; updated_at: string; unit_amount: string | number | null };
+    const priceRow: PriceRow = {
+      ...raw,
+      unit_amount: raw.unit_amount === null ? null : String(raw.unit_amount),
+      created_at: new Date(raw.created_at),
+      updated_at: new Date(raw.updated_at),
+    };
+    const k = key(item.workspace_id, item.subscription_id);
+    const list = itemsOf.get(k) ?? [];
+    list.push({ item, price: priceRow, productName: product_name });
+    itemsOf.set(k, list);
+  }
+
+
+  const pmKeys = subscriptions.filter((s) => s.default_payment_method_id).map((s) => ({ workspace_id: s.workspace_id, id: s.default_payment_method_id as string }));
+  const couponKeys = subscriptions.flatMap((s) => s.discounts.map((d) => ({ workspace_id: s.workspace_id, id: d.coupon })));
+  const taxRateKeys = [
+    ...subscriptions.flatMap((s) => s.default_tax_rate_ids.map((id) => ({ workspace_id: s.workspace_id, id }))),
+    ...itemRows.flatMap((i) => (i.tax_rate_ids ?? []).map((id) => ({ workspace_id: i.workspace_id, id }))),
+  ];
+  const [pmRows, couponRows, taxRateRows, pendingRows] = await Promise.all([
+    loadGatewayRefs(db, pmKeys),
+    couponKeys.length ? db.selectFrom('coupons').selectAll().where(pairs(couponKeys)).execute() : [],
+    taxRateKeys.length ? db.selectFrom('tax_rates').select(['workspace_id', 'id', 'percentage', 'inclusive']).where(pairs(taxRateKeys)).execute() : [],
+    options.withPendingItems
+      ? db
+          .selectFrom('invoice_items')
+          .selectAll()
+          .where(
+            sql<SqlBool>`(workspace_id, customer_id) IN (SELECT * FROM unnest(${customerKeys.map((c) => c.workspace_id)}::text[], ${customerKeys.map((c) => c.id)}::text[]))`,
+          )
+          .where('invoice_id', 'is', null)
+          .orderBy('id')
+          .forUpdate()
+          .execute()
+      : [],
+  ]);
+  return {
+    itemsOf,
+    customers,
+    gatewayRefs: pmRows,
+    coupons: new Map(couponRows.map((r) => [key(r.workspace_id, r.id), { ...couponForDiscount(r), duration: r.duration, currencyOptions: r.currency_options }])),
+    taxRates: new Map(taxRateRows.map((r) => [key(r.workspace_id, r.id), { id: r.id, percentage: r.percentage, inclusive: r.inclusive }])),
+    pendingItems: group(pendingRows, (r) => key(r.workspace_id, r.customer_id)),
+  };
+}
+
+export { key as billingKey };
+
+/** Customers as invoices need them, with their default payment method's gateway reference; locked. */
+export async function loadInvoiceCustomers(
+  db: Executor,
+  keys: readonly { workspace_id: string; id: string }[],
+  lock = true,
+): Promise<Map<string, InvoiceCustomer & { gatewayRef: string | null }>> {
+  if (keys.length === 0) return new Map();
+  const query = db
+    .selectFrom('customers as c')
+    .leftJoin('payment_methods as pm', (join) => join.onRef('pm.workspace_id', '=', 'c.workspace_id').onRef('pm.id', '=', 'c.default_payment_method_id'))
+    .select(['c.workspace_id', 'c.id', 'c.name', 'c.email', 'c.address', 'c.preferred_locales', 'c.invoice_settings', 'c.balance', 'c.default_payment_method_id', 'c.test_clock_id', 'pm.gateway_ref'])
+    .where(sql<SqlBool>`(c.workspace_id, c.id) IN (SELECT * FROM unnest(${keys.map((c) => c.workspace_id)}::text[], ${keys.map((c) => c.id)}::text[]))`)
+    .orderBy('c.workspace_id')
+    .orderBy('c.id');
+  const rows = await (lock ? query.forNoKeyUpdate('c') : query).execute();
+  return new Map(
+    rows.map(({ workspace_id, gateway_ref, ...c }) => [key(workspace_id, c.id), { ...c, gatewayRef: gateway_ref }]),
+  );
+}
+
+/** Gateway references of payment methods, by `workspace/id`. */
+export async function loadGatewayRefs(db: Executor, keys: readonly { workspace_id: string; id: string }[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.selectFrom('payment_methods').select(['workspace_id', 'id', 'gateway_ref']).where(pairs(keys)).execute();
+  return new Map(rows.map((r) => [key(r.workspace_id, r.id), r.gateway_ref]));
+}
