@@ -74,6 +74,11 @@ describe('subscriptions under test clocks', () => {
       subscription_details: { items: [{ id: itemId, price: pro.id }], proration_behavior: 'always_invoice' },
     });
     expect(preview.lines.data.map((l) => l.amount)).toEqual([-500, 1000]);
+    // Each proration line names its own plan (the new one for the remaining time).
+    expect(preview.lines.data.map((l) => l.description)).toEqual([
+      expect.stringMatching(/^Unused time on 1 × Plan 1000\/month after/),
+      expect.stringMatching(/^Remaining time on 1 × Plan 2000\/month after/),
+    ]);
     expect(preview.amount_due).toBe(500);
 
     const updated = await stripe.subscriptions.update(sub.id, { items: [{ id: itemId, price: pro.id }], proration_behavior: 'always_invoice' });

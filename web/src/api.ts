@@ -55,7 +55,7 @@ export interface Customer {
   created: number;
   description: string | null;
   email: string | null;
-  invoice_settings: { custom_fields: Array<{ name: string; value: string }> | null; footer: string | null };
+  invoice_settings: { custom_fields: Array<{ name: string; value: string }> | null; footer: string | null; default_payment_method?: string | null };
   livemode: boolean;
   metadata: Record<string, string>;
   name: string | null;
@@ -63,6 +63,8 @@ export interface Customer {
   preferred_locales: string[];
   shipping: { name: string; phone: string | null; address: Address } | null;
   tax_exempt: 'none' | 'exempt' | 'reverse';
+  /** The sandbox test clock the customer was created on (optional: older servers leave it out). */
+  test_clock?: string | null;
 }
 
 export interface DeletedCustomer {
@@ -198,6 +200,31 @@ export async function request<T>(method: 'GET' | 'POST' | 'DELETE', path: string
   }
   if (!response.ok) throw errorFrom(response.status, body);
   return body as T;
+}
+
+/**
+ * A file from the API (an invoice PDF): fetched like any call, with the session cookie and
+ * the Recur-Workspace header, which a plain link could not send.
+ */
+export async function requestBlob(path: string, options: Pick<RequestOptions, 'workspace' | 'signal'> = {}): Promise<Blob> {
+  const headers: Record<string, string> = {};
+  if (options.workspace) headers['Recur-Workspace'] = options.workspace;
+  let response: Response;
+  try {
+    response = await fetch(path, { headers, credentials: 'same-origin', ...(options.signal ? { signal: options.signal } : {}) });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Could not reach the Recur server. Check your connection and try again.');
+  }
+  if (!response.ok) {
+    let body: unknown = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    throw errorFrom(response.status, body);
+  }
+  return response.blob();
 }
 
 /** Session endpoints (no workspace). */

@@ -88,3 +88,23 @@ export function formatInterval(recurring: { interval: string; interval_count: nu
   if (recurring.interval_count === 1) return `per ${recurring.interval}`;
   return `every ${recurring.interval_count} ${recurring.interval}s`;
 }
+
+/** "Mar 1, 2026 – Apr 1, 2026": a billing period (end exclusive, shown as the date it ends). */
+export function formatPeriod(period: { start: number; end: number }): string {
+  if (period.start === period.end) return formatDate(period.start);
+  return `${formatDate(period.start)} – ${formatDate(period.end)}`;
+}
+
+/** A unix time as the value of an <input type="datetime-local" step="1"> (local time). */
+export function toLocalInput(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** What a datetime-local input holds, as unix seconds; null when empty or not a date. */
+export function fromLocalInput(value: string): number | null {
+  if (!value) return null;
+  const ms = new Date(value).getTime();
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
+}

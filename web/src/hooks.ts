@@ -10,7 +10,11 @@ export function v1Key(workspaceId: string, path: string, query?: Query): unknown
   return ['v1', workspaceId, ...path.split('/').filter((p) => p && p !== 'v1'), query ?? {}];
 }
 
-export function useV1Query<T>(path: string, query?: Query, options: { enabled?: boolean; keepPrevious?: boolean } = {}) {
+export function useV1Query<T>(
+  path: string,
+  query?: Query,
+  options: { enabled?: boolean; keepPrevious?: boolean; pollWhile?: (data: T | undefined) => boolean; pollMs?: number } = {},
+) {
   const { workspace } = useWorkspace();
   return useQuery<T, ApiError>({
     queryKey: v1Key(workspace.id, path, query),
@@ -18,6 +22,8 @@ export function useV1Query<T>(path: string, query?: Query, options: { enabled?: 
     enabled: options.enabled ?? true,
     // While the next page loads, keep showing this one, but never another workspace's data.
     placeholderData: options.keepPrevious ? (previous, previousQuery) => (previousQuery?.queryKey[1] === workspace.id ? previous : undefined) : undefined,
+    // Something that changes on the server by itself (a test clock advancing) is polled until it settles.
+    refetchInterval: options.pollWhile ? (q) => (options.pollWhile?.(q.state.data) ? (options.pollMs ?? 1000) : false) : false,
   });
 }
 
@@ -38,8 +44,10 @@ export function useV1InfiniteList<T extends { id: string }>(path: string, query:
 }
 
 export interface V1Client {
+  get<T>(path: string, query?: Query): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
-  del<T>(path: string): Promise<T>;
+  /** DELETE's parameters go in the query string (the API reads no body on DELETE). */
+  del<T>(path: string, query?: Query): Promise<T>;
 }
 
 /** Writes for the current workspace, with the session's CSRF token. */
@@ -47,8 +55,9 @@ export function useV1Client(): V1Client {
   const { workspace } = useWorkspace();
   const { csrf_token } = useSession();
   return {
+    get: <T>(path: string, query?: Query) => request<T>('GET', path, { query, workspace: workspace.id }),
     post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, { body, workspace: workspace.id, csrfToken: csrf_token }),
-    del: <T>(path: string) => request<T>('DELETE', path, { workspace: workspace.id, csrfToken: csrf_token }),
+    del: <T>(path: string, query?: Query) => request<T>('DELETE', path, { query, workspace: workspace.id, csrfToken: csrf_token }),
   };
 }
 

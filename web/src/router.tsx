@@ -11,9 +11,15 @@ import { CouponsPage } from './pages/catalog/CouponsPage.tsx';
 import { ProductPage } from './pages/catalog/ProductPage.tsx';
 import { ProductsPage } from './pages/catalog/ProductsPage.tsx';
 import { TaxRatesPage } from './pages/catalog/TaxRatesPage.tsx';
+import { InvoicePage } from './pages/invoices/InvoicePage.tsx';
+import { InvoicesPage } from './pages/invoices/InvoicesPage.tsx';
+import { parseInvoiceFilter, type InvoiceFilter } from './pages/invoices/status.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { AuditLogPage } from './pages/settings/AuditLog.tsx';
 import { TeamPage } from './pages/settings/Team.tsx';
+import { SubscriptionPage } from './pages/subscriptions/SubscriptionPage.tsx';
+import { SubscriptionsPage } from './pages/subscriptions/SubscriptionsPage.tsx';
+import { parseSubscriptionFilter, type SubscriptionFilter } from './pages/subscriptions/status.tsx';
 import { sessionQuery, SessionProvider, WorkspaceProvider } from './session.tsx';
 
 export interface RouterContext {
@@ -89,6 +95,27 @@ const productsRoute = createRoute({ getParentRoute: () => appRoute, path: '/prod
 const productRoute = createRoute({ getParentRoute: () => appRoute, path: '/products/$productId', component: ProductPage });
 const couponsRoute = createRoute({ getParentRoute: () => appRoute, path: '/coupons', component: CouponsPage });
 const taxRatesRoute = createRoute({ getParentRoute: () => appRoute, path: '/tax-rates', component: TaxRatesPage });
+// The list filters live in the URL (?status=past_due), so a filtered list can be linked to.
+export const subscriptionsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/subscriptions',
+  validateSearch: (search: Record<string, unknown>): { status?: SubscriptionFilter } => {
+    const status = parseSubscriptionFilter(search.status);
+    return status ? { status } : {};
+  },
+  component: SubscriptionsPage,
+});
+const subscriptionRoute = createRoute({ getParentRoute: () => appRoute, path: '/subscriptions/$subscriptionId', component: SubscriptionPage });
+export const invoicesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/invoices',
+  validateSearch: (search: Record<string, unknown>): { status?: InvoiceFilter } => {
+    const status = parseInvoiceFilter(search.status);
+    return status ? { status } : {};
+  },
+  component: InvoicesPage,
+});
+const invoiceRoute = createRoute({ getParentRoute: () => appRoute, path: '/invoices/$invoiceId', component: InvoicePage });
 const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/developers/api-keys', component: ApiKeysPage });
 const teamRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/team', component: TeamPage });
 const auditLogRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/audit-log', component: AuditLogPage });
@@ -96,7 +123,22 @@ const auditLogRoute = createRoute({ getParentRoute: () => appRoute, path: '/sett
 const routeTree = rootRoute.addChildren([
   loginRoute,
   inviteRoute,
-  appRoute.addChildren([indexRoute, customersRoute, customerRoute, productsRoute, productRoute, couponsRoute, taxRatesRoute, apiKeysRoute, teamRoute, auditLogRoute]),
+  appRoute.addChildren([
+    indexRoute,
+    customersRoute,
+    customerRoute,
+    subscriptionsRoute,
+    subscriptionRoute,
+    invoicesRoute,
+    invoiceRoute,
+    productsRoute,
+    productRoute,
+    couponsRoute,
+    taxRatesRoute,
+    apiKeysRoute,
+    teamRoute,
+    auditLogRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { List, SearchResult } from './api.ts';
+import type { List, Query, SearchResult } from './api.ts';
 import { useCursorPaging } from './components/Pager.tsx';
 import { useV1Query } from './hooks.ts';
 
@@ -51,4 +51,21 @@ export function useSearchableList<T extends { id: string }>(path: string, search
     prev: () => setPages((p) => p.slice(0, -1)),
     firstPage: pages.length === 0,
   };
+}
+
+/**
+ * One page of a list endpoint with filters (cursor paging): a change of filters starts again
+ * from the first page, as a cursor from another filter would skip or repeat rows.
+ */
+export function usePagedList<T extends { id: string }>(path: string, filters: Query = {}) {
+  const paging = useCursorPaging();
+  const filterKey = JSON.stringify(filters);
+  const [pagedKey, setPagedKey] = useState(filterKey);
+  if (pagedKey !== filterKey) {
+    setPagedKey(filterKey);
+    paging.reset();
+  }
+  const result = useV1Query<List<T>>(path, { ...filters, limit: PAGE_SIZE, ...(paging.cursor ?? {}) }, { keepPrevious: true });
+  const data = result.data?.data ?? [];
+  return { result, data, ...paging.pageInfo(data, result.data?.has_more ?? false), firstPage: paging.cursor === null };
 }

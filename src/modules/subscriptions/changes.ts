@@ -115,6 +115,7 @@ async function nextItems(ctx: RequestContext, sub: SubscriptionRow, current: rea
         checkRecurringPrice(price, sub.currency, `${param}[price]`, true);
         entry.price = price;
         entry.item.price_id = price.id;
+        entry.productName = await productName(ctx, sub, price.product_id);
       }
       if (p.quantity !== undefined) entry.item.quantity = BigInt(p.quantity);
       if (p.tax_rates !== undefined) entry.item.tax_rate_ids = p.tax_rates;
@@ -135,8 +136,7 @@ async function nextItems(ctx: RequestContext, sub: SubscriptionRow, current: rea
         metadata: applyMetadata({}, p.metadata),
         created_at: now,
       };
-      const product = await ctx.db.selectFrom('products').select('name').where('workspace_id', '=', sub.workspace_id).where('id', '=', price.product_id).executeTakeFirstOrThrow();
-      next.push({ item, price, productName: product.name });
+      next.push({ item, price, productName: await productName(ctx, sub, price.product_id) });
     }
   }
   if (next.length === 0) throw invalidRequest('A subscription needs at least one item; cancel it instead.', 'items');
@@ -149,6 +149,11 @@ async function nextItems(ctx: RequestContext, sub: SubscriptionRow, current: rea
   }
   await checkTaxRates(ctx, params.map((p, i) => ({ ids: p.tax_rates ?? [], param: `items[${i}][tax_rates]` })));
   return { next, removed };
+}
+
+async function productName(ctx: RequestContext, sub: SubscriptionRow, productId: string): Promise<string> {
+  const product = await ctx.db.selectFrom('products').select('name').where('workspace_id', '=', sub.workspace_id).where('id', '=', productId).executeTakeFirstOrThrow();
+  return product.name;
 }
 
 function sameItem(a: ItemWithPrice, b: ItemWithPrice): boolean {

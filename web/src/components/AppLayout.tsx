@@ -7,10 +7,24 @@ import { auth, type WorkspaceMode } from '../api.ts';
 import { initials } from '../format.ts';
 import { canManageTeam, sessionQuery, useSession, useWorkspace } from '../session.tsx';
 import { ChangePasswordModal } from './ChangePasswordModal.tsx';
-import { IconChevronDown, IconBox, IconFlask, IconKey, IconPercent, IconTicket, IconList, IconLock, IconLogout, IconTeam, IconUsers } from './icons.tsx';
+import {
+  IconBox,
+  IconChevronDown,
+  IconFlask,
+  IconInvoice,
+  IconKey,
+  IconList,
+  IconLock,
+  IconLogout,
+  IconPercent,
+  IconRepeat,
+  IconTeam,
+  IconTicket,
+  IconUsers,
+} from './icons.tsx';
 import { Logo } from './Logo.tsx';
 
-type NavTarget = '/customers' | '/products' | '/coupons' | '/tax-rates' | '/developers/api-keys' | '/settings/team' | '/settings/audit-log';
+type NavTarget = '/customers' | '/subscriptions' | '/invoices' | '/products' | '/coupons' | '/tax-rates' | '/developers/api-keys' | '/settings/team' | '/settings/audit-log';
 
 function NavItem({ to, label, icon, onNavigate }: { to: NavTarget; label: string; icon: ReactNode; onNavigate(): void }) {
   const navigate = useNavigate();
@@ -65,6 +79,8 @@ function SandboxBanner() {
   );
 }
 
+const LIST_PAGES = ['/customers', '/subscriptions', '/invoices', '/products'] as const;
+
 function WorkspaceSwitch() {
   const { workspace, setMode } = useWorkspace();
   const navigate = useNavigate();
@@ -72,8 +88,8 @@ function WorkspaceSwitch() {
   const change = (value: string) => {
     setMode(value === 'live' ? 'live' : 'sandbox');
     // Objects belong to one workspace: leave a detail page rather than show "not found".
-    if (/^\/customers\/./.test(pathname)) void navigate({ to: '/customers' });
-    else if (/^\/products\/./.test(pathname)) void navigate({ to: '/products' });
+    const list = LIST_PAGES.find((to) => pathname.startsWith(`${to}/`));
+    if (list) void navigate({ to: list });
   };
   return (
     <SegmentedControl
@@ -175,6 +191,9 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main navigation">
         <NavItem to="/customers" label="Customers" icon={<IconUsers />} onNavigate={close} />
+        <SectionLabel>Billing</SectionLabel>
+        <NavItem to="/subscriptions" label="Subscriptions" icon={<IconRepeat />} onNavigate={close} />
+        <NavItem to="/invoices" label="Invoices" icon={<IconInvoice />} onNavigate={close} />
         <SectionLabel>Catalog</SectionLabel>
         <NavItem to="/products" label="Products" icon={<IconBox />} onNavigate={close} />
         <NavItem to="/coupons" label="Coupons" icon={<IconTicket />} onNavigate={close} />

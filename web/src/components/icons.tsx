@@ -210,3 +210,33 @@ export const IconPercent = icon(
   </>,
   'IconPercent',
 );
+
+export const IconRepeat = icon(
+  <>
+    <path d="M4 11V9a3 3 0 0 1 3-3h13m-3-3 3 3-3 3" />
+    <path d="M20 13v2a3 3 0 0 1-3 3H4m3 3-3-3 3-3" />
+  </>,
+  'IconRepeat',
+);
+
+export const IconInvoice = icon(
+  <>
+    <path d="M6 3h12v18l-3-2-3 2-3-2-3 2V3Z" />
+    <path d="M9 8h6M9 12h6M9 16h3" />
+  </>,
+  'IconInvoice',
+);
+
+export const IconDownload = icon(
+  <>
+    <path d="M12 4v11m-5-5 5 5 5-5" />
+    <path d="M5 20h14" />
+  </>,
+  'IconDownload',
+);
+
+export const IconPause = icon(<path d="M9 5v14M15 5v14" />, 'IconPause');
+
+export const IconPlay = icon(<path d="M7 5v14l12-7L7 5Z" />, 'IconPlay');
+
+export const IconX = icon(<path d="M6 6l12 12M18 6 6 18" />, 'IconX');

@@ -51,7 +51,8 @@ export async function findTestClockRow(
  * is passed in").
  */
 export async function billingTime(ctx: Pick<RequestContext, 'db' | 'workspace'>, testClockId: string | null): Promise<Date> {
-  if (!testClockId) return new Date();
+  // Whole seconds: Stripe's times are unix seconds, and periods are computed in seconds.
+  if (!testClockId) return new Date(Math.floor(Date.now() / 1000) * 1000);
   const row = await ctx.db
     .selectFrom('test_clocks')
     .select('frozen_time')

@@ -1,12 +1,13 @@
-import { ActionIcon, Alert, Badge, Button, Group, Modal, NumberInput, Paper, SegmentedControl, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Group, Modal, NumberInput, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import type { Coupon, List } from '../../api.ts';
+import type { Coupon } from '../../api.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { IconAlert, IconPlus, IconTicket, IconTrash } from '../../components/icons.tsx';
-import { Pager, useCursorPaging } from '../../components/Pager.tsx';
-import { Empty, ErrorState, PageHeader, SkeletonRows } from '../../components/states.tsx';
+import { ListTable, type Column } from '../../components/ListTable.tsx';
+import { Empty, PageHeader } from '../../components/states.tsx';
 import { CURRENCIES, formatDate, formatMoney, parseMinor } from '../../format.ts';
-import { useV1Mutation, useV1Query } from '../../hooks.ts';
+import { useV1Mutation } from '../../hooks.ts';
+import { usePagedList } from '../../searchableList.ts';
 import { canWrite, useSession } from '../../session.tsx';
 
 export function couponDiscount(coupon: Coupon): string {
@@ -129,62 +130,64 @@ function NewCouponForm({ onClose }: { onClose(): void }) {
   );
 }
 
-function CouponRow({ coupon, writable }: { coupon: Coupon; writable: boolean }) {
+function DeleteCoupon({ coupon }: { coupon: Coupon }) {
   const [confirming, setConfirming] = useState(false);
   const remove = useV1Mutation((client) => client.del<unknown>(`/v1/coupons/${encodeURIComponent(coupon.id)}`), { onSuccess: () => setConfirming(false) });
   return (
-    <Table.Tr data-testid="coupon-row">
-      <Table.Td>
-        <Text size="sm" fw={500}>
-          {coupon.name ?? <Text span c="dimmed" fs="italic" inherit>No name</Text>}
-        </Text>
-        <span className="recur-mono">{coupon.id}</span>
-      </Table.Td>
-      <Table.Td>{couponDiscount(coupon)}</Table.Td>
-      <Table.Td>{couponDuration(coupon)}</Table.Td>
-      <Table.Td>
-        {coupon.times_redeemed}
-        {coupon.max_redemptions !== null ? ` / ${coupon.max_redemptions}` : ''}
-      </Table.Td>
-      <Table.Td>{coupon.redeem_by ? formatDate(coupon.redeem_by) : <Text span c="dimmed">—</Text>}</Table.Td>
-      <Table.Td>
-        <Badge size="sm" variant="light" color={coupon.valid ? 'teal' : 'gray'}>
-          {coupon.valid ? 'Valid' : 'Expired'}
-        </Badge>
-      </Table.Td>
-      <Table.Td>
-        {writable ? (
-          <ActionIcon variant="subtle" color="red" aria-label={`Delete coupon ${coupon.id}`} onClick={() => setConfirming(true)}>
-            <IconTrash size={16} />
-          </ActionIcon>
-        ) : null}
-        <ConfirmModal
-          opened={confirming}
-          title="Delete coupon"
-          confirmLabel="Delete coupon"
-          loading={remove.isPending}
-          error={remove.error}
-          onConfirm={() => remove.mutate(undefined)}
-          onClose={() => {
-            remove.reset();
-            setConfirming(false);
-          }}
-        >
-          Delete {coupon.name ?? coupon.id}? It can no longer be applied; discounts already given stay.
-        </ConfirmModal>
-      </Table.Td>
-    </Table.Tr>
+    <>
+      <ActionIcon variant="subtle" color="red" aria-label={`Delete coupon ${coupon.id}`} onClick={() => setConfirming(true)}>
+        <IconTrash size={16} />
+      </ActionIcon>
+      <ConfirmModal
+        opened={confirming}
+        title="Delete coupon"
+        confirmLabel="Delete coupon"
+        loading={remove.isPending}
+        error={remove.error}
+        onConfirm={() => remove.mutate(undefined)}
+        onClose={() => {
+          remove.reset();
+          setConfirming(false);
+        }}
+      >
+        Delete {coupon.name ?? coupon.id}? It can no longer be applied; discounts already given stay.
+      </ConfirmModal>
+    </>
   );
 }
+
+const columns: Array<Column<Coupon>> = [
+  {
+    header: 'Coupon',
+    render: (c) => (
+      <>
+        <Text size="sm" fw={500}>
+          {c.name ?? <Text span c="dimmed" fs="italic" inherit>No name</Text>}
+        </Text>
+        <span className="recur-mono">{c.id}</span>
+      </>
+    ),
+  },
+  { header: 'Discount', render: couponDiscount },
+  { header: 'Duration', render: couponDuration },
+  { header: 'Redemptions', render: (c) => `${c.times_redeemed}${c.max_redemptions !== null ? ` / ${c.max_redemptions}` : ''}` },
+  { header: 'Redeem by', render: (c) => (c.redeem_by ? formatDate(c.redeem_by) : <Text span c="dimmed">—</Text>) },
+  {
+    header: 'Status',
+    width: 90,
+    render: (c) => (
+      <Badge size="sm" variant="light" color={c.valid ? 'teal' : 'gray'}>
+        {c.valid ? 'Valid' : 'Expired'}
+      </Badge>
+    ),
+  },
+];
 
 export function CouponsPage() {
   const { user } = useSession();
   const writable = canWrite(user.role);
   const [creating, setCreating] = useState(false);
-  const paging = useCursorPaging();
-  const list = useV1Query<List<Coupon>>('/v1/coupons', { limit: 20, ...(paging.cursor ?? {}) }, { keepPrevious: true });
-  const data = list.data?.data ?? [];
-  const info = paging.pageInfo(data, list.data?.has_more ?? false);
+  const page = usePagedList<Coupon>('/v1/coupons');
   const newButton = writable ? (
     <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
       New coupon
@@ -193,31 +196,21 @@ export function CouponsPage() {
   return (
     <>
       <PageHeader title="Coupons" description="Discounts you can apply to customers, subscriptions and invoices." actions={newButton} />
-      {list.isError ? (
-        <ErrorState title="Could not load coupons" error={list.error} onRetry={() => void list.refetch()} />
-      ) : !list.isPending && data.length === 0 && paging.cursor === null ? (
-        <Empty icon={<IconTicket size={28} />} title="No coupons yet" description="Create a percentage or fixed-amount discount." action={newButton} />
-      ) : (
-        <Paper withBorder style={{ overflow: 'hidden' }}>
-          <Table.ScrollContainer minWidth={760}>
-            <Table data-testid="coupons-table">
-              <Table.Thead bg="gray.0">
-                <Table.Tr>
-                  <Table.Th>Coupon</Table.Th>
-                  <Table.Th>Discount</Table.Th>
-                  <Table.Th>Duration</Table.Th>
-                  <Table.Th>Redemptions</Table.Th>
-                  <Table.Th>Redeem by</Table.Th>
-                  <Table.Th w={90}>Status</Table.Th>
-                  <Table.Th w={50} />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>{list.isPending ? <SkeletonRows columns={7} /> : data.map((c) => <CouponRow key={c.id} coupon={c} writable={writable} />)}</Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <Pager count={data.length} nouns={['coupon', 'coupons']} {...info} onPrev={info.prev} onNext={info.next} busy={list.isFetching} loading={list.isPending} />
-        </Paper>
-      )}
+      <ListTable
+        query={page.result}
+        rows={page.data}
+        columns={writable ? [...columns, { header: '', width: 50, render: (c) => <DeleteCoupon coupon={c} /> }] : columns}
+        tableTestId="coupons-table"
+        rowTestId="coupon-row"
+        errorTitle="Could not load coupons"
+        paging={{ ...page, nouns: ['coupon', 'coupons'] }}
+        minWidth={760}
+        empty={
+          page.firstPage ? (
+            <Empty icon={<IconTicket size={28} />} title="No coupons yet" description="Create a percentage or fixed-amount discount." action={newButton} />
+          ) : null
+        }
+      />
       <Modal opened={creating} onClose={() => setCreating(false)} title={<Text fw={600}>New coupon</Text>} size="lg" centered>
         {creating ? <NewCouponForm onClose={() => setCreating(false)} /> : null}
       </Modal>

@@ -1,10 +1,10 @@
-import { Badge, Button, Group, Modal, Paper, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useNavigate, useParams } from '@tanstack/react-router';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import type { DeletedProduct, List, Price, Product } from '../../api.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
-import { IconArrowLeft, IconEdit, IconPlus, IconTrash } from '../../components/icons.tsx';
-import { AnchorLink } from '../../components/links.tsx';
+import { BackLink, Detail, DetailGate, DetailHeader } from '../../components/DetailHeader.tsx';
+import { IconEdit, IconPlus, IconTrash } from '../../components/icons.tsx';
 import { Empty, ErrorState, SkeletonRows } from '../../components/states.tsx';
 import { formatDate, formatInterval, formatMoney } from '../../format.ts';
 import { useV1Mutation, useV1Query } from '../../hooks.ts';
@@ -145,19 +145,6 @@ function EditModal({ product, opened, onClose }: { product: Product; opened: boo
   );
 }
 
-function Detail({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600} style={{ letterSpacing: 0.5 }}>
-        {label}
-      </Text>
-      <Text size="sm" mt={2} component="div" style={{ overflowWrap: 'anywhere' }}>
-        {children}
-      </Text>
-    </div>
-  );
-}
-
 export function ProductPage() {
   const { productId } = useParams({ from: '/app/products/$productId' });
   const { user } = useSession();
@@ -169,93 +156,69 @@ export function ProductPage() {
   const remove = useV1Mutation((client) => client.del<DeletedProduct>(`/v1/products/${encodeURIComponent(productId)}`), {
     onSuccess: () => void navigate({ to: '/products' }),
   });
-  const back = (
-    <AnchorLink to="/products" size="sm" c="dimmed" mb="sm" display="inline-flex" style={{ alignItems: 'center', gap: 6 }}>
-      <IconArrowLeft size={14} /> Products
-    </AnchorLink>
-  );
-  if (query.isPending) {
-    return (
-      <>
-        {back}
-        <Skeleton height={32} width={280} mb="lg" />
-        <Skeleton height={160} />
-      </>
-    );
-  }
-  if (query.isError) {
-    return (
-      <>
-        {back}
-        {query.error.status === 404 ? (
-          <Empty icon={<IconTrash size={28} />} title="Product not found" description="It may have been deleted, or it belongs to the other workspace." />
-        ) : (
-          <ErrorState title="Could not load this product" error={query.error} onRetry={() => void query.refetch()} />
-        )}
-      </>
-    );
-  }
-  const product = query.data;
-  if (isDeleted(product)) {
-    return (
-      <>
-        {back}
-        <Empty icon={<IconTrash size={28} />} title="Product deleted" description={`${product.id} was deleted.`} />
-      </>
-    );
-  }
+  const back = <BackLink to="/products" label="Products" />;
   return (
-    <>
-      {back}
-      <Group justify="space-between" align="center" mb="lg" wrap="nowrap">
-        <div style={{ minWidth: 0 }}>
-          <Title order={2} fz={24} data-testid="product-name" style={{ overflowWrap: 'anywhere' }}>
-            {product.name}
-          </Title>
-          <Group gap="xs" mt={4}>
-            <span className="recur-mono">{product.id}</span>
-            <Badge size="sm" variant="light" color={product.active ? 'teal' : 'gray'}>
-              {product.active ? 'Active' : 'Archived'}
-            </Badge>
-          </Group>
-        </div>
-        {writable ? (
-          <Group gap="sm" wrap="nowrap">
-            <Button variant="default" leftSection={<IconEdit size={16} />} onClick={() => setEditing(true)}>
-              Edit
-            </Button>
-            <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setDeleting(true)}>
-              Delete
-            </Button>
-          </Group>
-        ) : null}
-      </Group>
-      <Stack gap="lg">
-          <Paper withBorder p="md">
-            <SimpleGrid cols={{ base: 1, sm: 4 }}>
-              <Detail label="Description">{product.description ?? <Text span c="dimmed">—</Text>}</Detail>
-              <Detail label="Created">{formatDate(product.created)}</Detail>
-              <Detail label="Updated">{formatDate(product.updated)}</Detail>
-              {product.unit_label ? <Detail label="Unit label">{product.unit_label}</Detail> : null}
-            </SimpleGrid>
-          </Paper>
-          <PricesSection product={product} writable={writable} />
-      </Stack>
-      <EditModal product={product} opened={editing} onClose={() => setEditing(false)} />
-      <ConfirmModal
-        opened={deleting}
-        title="Delete product"
-        confirmLabel="Delete product"
-        loading={remove.isPending}
-        error={remove.error}
-        onConfirm={() => remove.mutate(undefined)}
-        onClose={() => {
-          remove.reset();
-          setDeleting(false);
-        }}
-      >
-        Delete {product.name}? Products with prices cannot be deleted: archive them instead.
-      </ConfirmModal>
-    </>
+    <DetailGate query={query} back={back} noun="Product">
+      {(product) =>
+        isDeleted(product) ? (
+          <>
+            {back}
+            <Empty icon={<IconTrash size={28} />} title="Product deleted" description={`${product.id} was deleted.`} />
+          </>
+        ) : (
+          <>
+            {back}
+            <DetailHeader
+              title={product.name}
+              titleTestId="product-name"
+              id={product.id}
+              badges={
+                <Badge size="sm" variant="light" color={product.active ? 'teal' : 'gray'}>
+                  {product.active ? 'Active' : 'Archived'}
+                </Badge>
+              }
+              actions={
+                writable ? (
+                  <>
+                    <Button variant="default" leftSection={<IconEdit size={16} />} onClick={() => setEditing(true)}>
+                      Edit
+                    </Button>
+                    <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setDeleting(true)}>
+                      Delete
+                    </Button>
+                  </>
+                ) : null
+              }
+            />
+            <Stack gap="lg">
+              <Paper withBorder p="md">
+                <SimpleGrid cols={{ base: 1, sm: 4 }}>
+                  <Detail label="Description">{product.description ?? <Text span c="dimmed">—</Text>}</Detail>
+                  <Detail label="Created">{formatDate(product.created)}</Detail>
+                  <Detail label="Updated">{formatDate(product.updated)}</Detail>
+                  {product.unit_label ? <Detail label="Unit label">{product.unit_label}</Detail> : null}
+                </SimpleGrid>
+              </Paper>
+              <PricesSection product={product} writable={writable} />
+            </Stack>
+            <EditModal product={product} opened={editing} onClose={() => setEditing(false)} />
+            <ConfirmModal
+              opened={deleting}
+              title="Delete product"
+              confirmLabel="Delete product"
+              loading={remove.isPending}
+              error={remove.error}
+              onConfirm={() => remove.mutate(undefined)}
+              onClose={() => {
+                remove.reset();
+                setDeleting(false);
+              }}
+            >
+              Delete {product.name}? Products with prices cannot be deleted: archive them instead.
+            </ConfirmModal>
+          </>
+        )
+      }
+    </DetailGate>
   );
 }

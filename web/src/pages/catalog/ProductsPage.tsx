@@ -1,12 +1,12 @@
-import { Badge, Button, Group, Loader, Modal, Paper, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Loader, Modal, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { Product } from '../../api.ts';
 import { IconBox, IconPlus, IconSearch } from '../../components/icons.tsx';
 import { AnchorLink } from '../../components/links.tsx';
-import { Pager } from '../../components/Pager.tsx';
-import { Empty, ErrorState, PageHeader, SkeletonRows } from '../../components/states.tsx';
+import { ListTable, type Column } from '../../components/ListTable.tsx';
+import { Empty, PageHeader } from '../../components/states.tsx';
 import { formatDate } from '../../format.ts';
 import { useV1Mutation } from '../../hooks.ts';
 import { canWrite, useSession, useWorkspace } from '../../session.tsx';
@@ -49,37 +49,34 @@ function NewProductModal({ opened, onClose }: { opened: boolean; onClose(): void
   );
 }
 
-function ProductRow({ product }: { product: Product }) {
-  const navigate = useNavigate();
-  const open = () => void navigate({ to: '/products/$productId', params: { productId: product.id } });
-  return (
-    <Table.Tr className="recur-row-link" onClick={open} data-testid="product-row">
-      <Table.Td>
-        <AnchorLink to="/products/$productId" params={{ productId: product.id }} fw={500} c="dark" onClick={(e) => e.stopPropagation()}>
-          {product.name}
+const columns: Array<Column<Product>> = [
+  {
+    header: 'Name',
+    render: (p) => (
+      <>
+        <AnchorLink to="/products/$productId" params={{ productId: p.id }} fw={500} c="dark">
+          {p.name}
         </AnchorLink>
-        {product.description ? (
+        {p.description ? (
           <Text size="xs" c="dimmed" lineClamp={1}>
-            {product.description}
+            {p.description}
           </Text>
         ) : null}
-      </Table.Td>
-      <Table.Td>
-        <Badge size="sm" variant="light" color={product.active ? 'teal' : 'gray'}>
-          {product.active ? 'Active' : 'Archived'}
-        </Badge>
-      </Table.Td>
-      <Table.Td>
-        <Text size="sm" c="dimmed">
-          {formatDate(product.created)}
-        </Text>
-      </Table.Td>
-      <Table.Td>
-        <span className="recur-mono">{product.id}</span>
-      </Table.Td>
-    </Table.Tr>
-  );
-}
+      </>
+    ),
+  },
+  {
+    header: 'Status',
+    width: 110,
+    render: (p) => (
+      <Badge size="sm" variant="light" color={p.active ? 'teal' : 'gray'}>
+        {p.active ? 'Active' : 'Archived'}
+      </Badge>
+    ),
+  },
+  { header: 'Created', width: 140, render: (p) => <Text size="sm" c="dimmed">{formatDate(p.created)}</Text> },
+  { header: 'ID', width: 260, render: (p) => <span className="recur-mono">{p.id}</span> },
+];
 
 export function ProductsPage() {
   const { user } = useSession();
@@ -96,7 +93,6 @@ export function ProductsPage() {
   ) : null;
   const searching = page.mode === 'search';
   const tooShort = input.trim().length > 0 && input.trim().length < MIN_SEARCH_LENGTH;
-  const empty = !result.isPending && !result.isError && data.length === 0;
 
   return (
     <>
@@ -125,39 +121,23 @@ export function ProductsPage() {
         ) : null}
       </Group>
 
-      {result.isError ? (
-        <ErrorState title="Could not load products" error={result.error} onRetry={() => void result.refetch()} />
-      ) : empty && !searching && page.firstPage ? (
-        <Empty icon={<IconBox size={28} />} title="No products yet" description="Create a product, then give it one or more prices." action={newButton} />
-      ) : empty && searching ? (
-        <Empty icon={<IconSearch size={28} />} title="No matching products" description={`Nothing matches “${term.trim()}”.`} />
-      ) : (
-        <Paper withBorder style={{ overflow: 'hidden' }}>
-          <Table.ScrollContainer minWidth={680}>
-            <Table highlightOnHover={false} data-testid="products-table">
-              <Table.Thead bg="gray.0">
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th w={110}>Status</Table.Th>
-                  <Table.Th w={140}>Created</Table.Th>
-                  <Table.Th w={260}>ID</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>{result.isPending ? <SkeletonRows columns={4} /> : data.map((p) => <ProductRow key={p.id} product={p} />)}</Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <Pager
-            count={data.length}
-            nouns={['product', 'products']}
-            hasPrev={page.hasPrev}
-            hasNext={page.hasNext}
-            onPrev={page.prev}
-            onNext={page.next}
-            busy={result.isFetching}
-            loading={result.isPending}
-          />
-        </Paper>
-      )}
+      <ListTable
+        query={result}
+        rows={data}
+        columns={columns}
+        tableTestId="products-table"
+        rowTestId="product-row"
+        errorTitle="Could not load products"
+        rowLink={(p) => ({ to: '/products/$productId', params: { productId: p.id } })}
+        paging={{ ...page, nouns: ['product', 'products'] }}
+        empty={
+          searching ? (
+            <Empty icon={<IconSearch size={28} />} title="No matching products" description={`Nothing matches “${term.trim()}”.`} />
+          ) : page.firstPage ? (
+            <Empty icon={<IconBox size={28} />} title="No products yet" description="Create a product, then give it one or more prices." action={newButton} />
+          ) : null
+        }
+      />
       <NewProductModal opened={creating} onClose={() => setCreating(false)} />
     </>
   );

@@ -1,10 +1,11 @@
-import { Alert, Badge, Button, Group, Modal, Paper, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import type { List, TaxRate } from '../../api.ts';
+import type { TaxRate } from '../../api.ts';
 import { IconAlert, IconPercent, IconPlus } from '../../components/icons.tsx';
-import { Pager, useCursorPaging } from '../../components/Pager.tsx';
-import { Empty, ErrorState, PageHeader, SkeletonRows } from '../../components/states.tsx';
-import { useV1Mutation, useV1Query } from '../../hooks.ts';
+import { ListTable, type Column } from '../../components/ListTable.tsx';
+import { Empty, PageHeader } from '../../components/states.tsx';
+import { useV1Mutation } from '../../hooks.ts';
+import { usePagedList } from '../../searchableList.ts';
 import { canWrite, useSession } from '../../session.tsx';
 
 const FIELDS = new Set(['display_name', 'percentage', 'inclusive', 'country', 'state']);
@@ -76,48 +77,53 @@ function NewTaxRateForm({ onClose }: { onClose(): void }) {
   );
 }
 
-function TaxRateRow({ rate, writable }: { rate: TaxRate; writable: boolean }) {
+function ArchiveToggle({ rate }: { rate: TaxRate }) {
   const toggle = useV1Mutation((client, active: boolean) => client.post<TaxRate>(`/v1/tax_rates/${encodeURIComponent(rate.id)}`, { active }));
   return (
-    <Table.Tr data-testid="tax-rate-row">
-      <Table.Td>
-        <Text size="sm" fw={500}>
-          {rate.display_name}
+    <>
+      <Button size="xs" variant="subtle" color={rate.active ? 'red' : 'indigo'} loading={toggle.isPending} onClick={() => toggle.mutate(!rate.active)}>
+        {rate.active ? 'Archive' : 'Unarchive'}
+      </Button>
+      {toggle.error ? (
+        <Text size="xs" c="red">
+          {toggle.error.message}
         </Text>
-        <span className="recur-mono">{rate.id}</span>
-      </Table.Td>
-      <Table.Td>{rate.percentage}%</Table.Td>
-      <Table.Td>{rate.inclusive ? 'Inclusive' : 'Exclusive'}</Table.Td>
-      <Table.Td>{[rate.country, rate.state].filter(Boolean).join(' · ') || <Text span c="dimmed">—</Text>}</Table.Td>
-      <Table.Td>
-        <Badge size="sm" variant="light" color={rate.active ? 'teal' : 'gray'}>
-          {rate.active ? 'Active' : 'Archived'}
-        </Badge>
-      </Table.Td>
-      <Table.Td>
-        {writable ? (
-          <Button size="xs" variant="subtle" color={rate.active ? 'red' : 'indigo'} loading={toggle.isPending} onClick={() => toggle.mutate(!rate.active)}>
-            {rate.active ? 'Archive' : 'Unarchive'}
-          </Button>
-        ) : null}
-        {toggle.error ? (
-          <Text size="xs" c="red">
-            {toggle.error.message}
-          </Text>
-        ) : null}
-      </Table.Td>
-    </Table.Tr>
+      ) : null}
+    </>
   );
 }
+
+const columns: Array<Column<TaxRate>> = [
+  {
+    header: 'Name',
+    render: (r) => (
+      <>
+        <Text size="sm" fw={500}>
+          {r.display_name}
+        </Text>
+        <span className="recur-mono">{r.id}</span>
+      </>
+    ),
+  },
+  { header: 'Rate', render: (r) => `${r.percentage}%` },
+  { header: 'Type', render: (r) => (r.inclusive ? 'Inclusive' : 'Exclusive') },
+  { header: 'Region', render: (r) => [r.country, r.state].filter(Boolean).join(' · ') || <Text span c="dimmed">—</Text> },
+  {
+    header: 'Status',
+    width: 100,
+    render: (r) => (
+      <Badge size="sm" variant="light" color={r.active ? 'teal' : 'gray'}>
+        {r.active ? 'Active' : 'Archived'}
+      </Badge>
+    ),
+  },
+];
 
 export function TaxRatesPage() {
   const { user } = useSession();
   const writable = canWrite(user.role);
   const [creating, setCreating] = useState(false);
-  const paging = useCursorPaging();
-  const list = useV1Query<List<TaxRate>>('/v1/tax_rates', { limit: 20, ...(paging.cursor ?? {}) }, { keepPrevious: true });
-  const data = list.data?.data ?? [];
-  const info = paging.pageInfo(data, list.data?.has_more ?? false);
+  const page = usePagedList<TaxRate>('/v1/tax_rates');
   const newButton = writable ? (
     <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
       New tax rate
@@ -126,30 +132,21 @@ export function TaxRatesPage() {
   return (
     <>
       <PageHeader title="Tax rates" description="Percentages applied to invoices and subscriptions." actions={newButton} />
-      {list.isError ? (
-        <ErrorState title="Could not load tax rates" error={list.error} onRetry={() => void list.refetch()} />
-      ) : !list.isPending && data.length === 0 && paging.cursor === null ? (
-        <Empty icon={<IconPercent size={28} />} title="No tax rates yet" description="Create the rates you charge, e.g. VAT 20% inclusive." action={newButton} />
-      ) : (
-        <Paper withBorder style={{ overflow: 'hidden' }}>
-          <Table.ScrollContainer minWidth={700}>
-            <Table data-testid="tax-rates-table">
-              <Table.Thead bg="gray.0">
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Rate</Table.Th>
-                  <Table.Th>Type</Table.Th>
-                  <Table.Th>Region</Table.Th>
-                  <Table.Th w={100}>Status</Table.Th>
-                  <Table.Th w={120} />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>{list.isPending ? <SkeletonRows columns={6} /> : data.map((r) => <TaxRateRow key={r.id} rate={r} writable={writable} />)}</Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <Pager count={data.length} nouns={['tax rate', 'tax rates']} hasPrev={info.hasPrev} hasNext={info.hasNext} onPrev={info.prev} onNext={info.next} busy={list.isFetching} loading={list.isPending} />
-        </Paper>
-      )}
+      <ListTable
+        query={page.result}
+        rows={page.data}
+        columns={[...columns, { header: '', width: 120, render: (r) => (writable ? <ArchiveToggle rate={r} /> : null) }]}
+        tableTestId="tax-rates-table"
+        rowTestId="tax-rate-row"
+        errorTitle="Could not load tax rates"
+        paging={{ ...page, nouns: ['tax rate', 'tax rates'] }}
+        minWidth={700}
+        empty={
+          page.firstPage ? (
+            <Empty icon={<IconPercent size={28} />} title="No tax rates yet" description="Create the rates you charge, e.g. VAT 20% inclusive." action={newButton} />
+          ) : null
+        }
+      />
       <Modal opened={creating} onClose={() => setCreating(false)} title={<Text fw={600}>New tax rate</Text>} size="md" centered>
         {creating ? <NewTaxRateForm onClose={() => setCreating(false)} /> : null}
       </Modal>

@@ -1,5 +1,5 @@
 import { ActionIcon, Alert, Button, Divider, Grid, Group, Stack, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { ApiError } from '../../api.ts';
 import { IconAlert, IconPlus, IconTrash } from '../../components/icons.tsx';
 import { fieldForParam, type CustomerFormValues } from './customerForm.ts';
@@ -14,6 +14,8 @@ export function CustomerForm(props: {
   error: ApiError | null;
   onSubmit(values: CustomerFormValues): void;
   onCancel(): void;
+  /** More fields that are not the customer's own (the new customer's test clock), above the buttons. */
+  extra?: ReactNode;
 }) {
   const [values, setValues] = useState<CustomerFormValues>(props.initial);
   const errorField = fieldForParam(props.error?.param);
@@ -129,6 +131,8 @@ export function CustomerForm(props: {
             Add metadata
           </Button>
         </Stack>
+
+        {props.extra}
 
         <Group justify="flex-end" gap="sm" mt="sm">
           <Button variant="default" onClick={props.onCancel}>

@@ -1,75 +1,83 @@
-import { Badge, Button, Group, Loader, Modal, Paper, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Loader, Modal, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useNavigate } from '@tanstack/react-router';
-import { AnchorLink } from '../../components/links.tsx';
-import { useState } from 'react';
-import type { Customer } from '../../api.ts';
+import { useRef, useState } from 'react';
+import { ApiError, type Customer } from '../../api.ts';
+import type { TestClock } from '../../billing.ts';
 import { IconPlus, IconSearch, IconUsers } from '../../components/icons.tsx';
-import { Pager } from '../../components/Pager.tsx';
-import { Empty, ErrorState, PageHeader, SkeletonRows } from '../../components/states.tsx';
-import { formatDate } from '../../format.ts';
+import { ListTable, type Column } from '../../components/ListTable.tsx';
+import { Empty, PageHeader } from '../../components/states.tsx';
+import { formatDate, toLocalInput } from '../../format.ts';
 import { useV1Mutation } from '../../hooks.ts';
 import { canWrite, useSession, useWorkspace } from '../../session.tsx';
 import { CustomerForm } from './CustomerForm.tsx';
 import { createBody, emptyCustomerForm, type CustomerFormValues } from './customerForm.ts';
+import { clockStart, NewCustomerClock, type ClockChoice } from './NewCustomerClock.tsx';
 import { MIN_SEARCH_LENGTH, useCustomerResults } from './useCustomerResults.ts';
 
-function NewCustomerModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
+interface NewCustomer {
+  values: CustomerFormValues;
+  clock: ClockChoice;
+}
+
+/** Mounted when the modal opens, so the clock's start time is "now" as of opening. */
+function NewCustomerBody({ onClose }: { onClose(): void }) {
   const navigate = useNavigate();
-  const create = useV1Mutation((client, values: CustomerFormValues) => client.post<Customer>('/v1/customers', createBody(values)), {
-    onSuccess: (customer) => {
-      onClose();
-      void navigate({ to: '/customers/$customerId', params: { customerId: customer.id } });
+  const { workspace } = useWorkspace();
+  const sandbox = workspace.mode === 'sandbox';
+  const [clock, setClock] = useState<ClockChoice>(() => ({ enabled: false, start: toLocalInput(Math.floor(Date.now() / 1000)) }));
+  // A clock made for an attempt whose customer was refused is reused by the retry (same start time).
+  const madeClock = useRef<{ id: string; start: number } | null>(null);
+  const create = useV1Mutation(
+    async (client, { values, clock: choice }: NewCustomer) => {
+      const body = createBody(values);
+      if (choice.enabled) {
+        const start = clockStart(choice);
+        if (start === null) throw new ApiError(400, 'invalid_request_error', 'Enter the time the test clock starts at.', null, 'frozen_time');
+        if (madeClock.current?.start !== start) {
+          const name = `Clock for ${values.name.trim() || values.email.trim() || 'new customer'}`.slice(0, 300);
+          const made = await client.post<TestClock>('/v1/test_helpers/test_clocks', { frozen_time: start, name });
+          madeClock.current = { id: made.id, start };
+        }
+        body.test_clock = madeClock.current.id;
+      }
+      return client.post<Customer>('/v1/customers', body);
     },
-  });
-  const close = () => {
-    create.reset();
-    onClose();
-  };
+    {
+      onSuccess: (customer) => {
+        onClose();
+        void navigate({ to: '/customers/$customerId', params: { customerId: customer.id } });
+      },
+    },
+  );
+  const clockError = create.error?.param === 'frozen_time' || create.error?.param === 'test_clock' ? create.error.message : undefined;
   return (
-    <Modal opened={opened} onClose={close} title={<Text fw={600}>New customer</Text>} size="lg" centered>
-      {opened ? (
-        <CustomerForm
-          initial={emptyCustomerForm()}
-          submitLabel="Create customer"
-          pending={create.isPending}
-          error={create.error}
-          onSubmit={(values) => create.mutate(values)}
-          onCancel={close}
-        />
-      ) : null}
+    <CustomerForm
+      initial={emptyCustomerForm()}
+      submitLabel="Create customer"
+      pending={create.isPending}
+      error={clockError ? null : create.error}
+      onSubmit={(values) => create.mutate({ values, clock: sandbox ? clock : { ...clock, enabled: false } })}
+      onCancel={onClose}
+      extra={sandbox ? <NewCustomerClock value={clock} onChange={setClock} error={clockError} /> : null}
+    />
+  );
+}
+
+function NewCustomerModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>New customer</Text>} size="lg" centered>
+      {opened ? <NewCustomerBody onClose={onClose} /> : null}
     </Modal>
   );
 }
 
-function CustomerRow({ customer }: { customer: Customer }) {
-  const navigate = useNavigate();
-  const open = () => void navigate({ to: '/customers/$customerId', params: { customerId: customer.id } });
-  return (
-    <Table.Tr className="recur-row-link" onClick={open} data-testid="customer-row">
-      <Table.Td>
-        <AnchorLink
-          to="/customers/$customerId"
-          params={{ customerId: customer.id }}
-          fw={500}
-          c="dark"
-          onClick={(e) => e.stopPropagation()}
-        >
-          {customer.name ?? <Text span c="dimmed" fs="italic" inherit>No name</Text>}
-        </AnchorLink>
-      </Table.Td>
-      <Table.Td>{customer.email ?? <Text span c="dimmed">—</Text>}</Table.Td>
-      <Table.Td>
-        <Text size="sm" c="dimmed">
-          {formatDate(customer.created)}
-        </Text>
-      </Table.Td>
-      <Table.Td>
-        <span className="recur-mono">{customer.id}</span>
-      </Table.Td>
-    </Table.Tr>
-  );
-}
+const columns: Array<Column<Customer>> = [
+  { header: 'Name', link: true, render: (c) => c.name ?? <Text span c="dimmed" fs="italic" inherit>No name</Text> },
+  { header: 'Email', render: (c) => c.email ?? <Text span c="dimmed">—</Text> },
+  { header: 'Created', width: 140, render: (c) => <Text size="sm" c="dimmed">{formatDate(c.created)}</Text> },
+  { header: 'ID', width: 260, render: (c) => <span className="recur-mono">{c.id}</span> },
+];
 
 export function CustomersPage() {
   const { user } = useSession();
@@ -87,7 +95,6 @@ export function CustomersPage() {
   ) : null;
   const searching = page.mode === 'search';
   const tooShort = input.trim().length > 0 && input.trim().length < MIN_SEARCH_LENGTH;
-  const empty = !result.isPending && !result.isError && data.length === 0;
 
   return (
     <>
@@ -116,46 +123,28 @@ export function CustomersPage() {
         ) : null}
       </Group>
 
-      {result.isError ? (
-        <ErrorState title="Could not load customers" error={result.error} onRetry={() => void result.refetch()} />
-      ) : empty && !searching && page.firstPage ? (
-        <Empty
-          icon={<IconUsers size={28} />}
-          title="No customers yet"
-          description="Customers you create here or through the API will show up in this list."
-          action={newButton}
-        />
-      ) : empty && searching ? (
-        <Empty icon={<IconSearch size={28} />} title="No matching customers" description={`Nothing matches “${term.trim()}”. Try part of a name or an email address.`} />
-      ) : (
-        <Paper withBorder style={{ overflow: 'hidden' }}>
-          <Table.ScrollContainer minWidth={680}>
-            <Table highlightOnHover={false} data-testid="customers-table">
-              <Table.Thead bg="gray.0">
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Email</Table.Th>
-                  <Table.Th w={140}>Created</Table.Th>
-                  <Table.Th w={260}>ID</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {result.isPending ? <SkeletonRows columns={4} /> : data.map((c) => <CustomerRow key={c.id} customer={c} />)}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <Pager
-            count={data.length}
-            nouns={['customer', 'customers']}
-            hasPrev={page.hasPrev}
-            hasNext={page.hasNext}
-            onPrev={page.prev}
-            onNext={page.next}
-            busy={result.isFetching}
-            loading={result.isPending}
-          />
-        </Paper>
-      )}
+      <ListTable
+        query={result}
+        rows={data}
+        columns={columns}
+        tableTestId="customers-table"
+        rowTestId="customer-row"
+        errorTitle="Could not load customers"
+        rowLink={(c) => ({ to: '/customers/$customerId', params: { customerId: c.id } })}
+        paging={{ ...page, nouns: ['customer', 'customers'] }}
+        empty={
+          searching ? (
+            <Empty icon={<IconSearch size={28} />} title="No matching customers" description={`Nothing matches “${term.trim()}”. Try part of a name or an email address.`} />
+          ) : page.firstPage ? (
+            <Empty
+              icon={<IconUsers size={28} />}
+              title="No customers yet"
+              description="Customers you create here or through the API will show up in this list."
+              action={newButton}
+            />
+          ) : null
+        }
+      />
       <NewCustomerModal opened={creating} onClose={() => setCreating(false)} />
     </>
   );

@@ -1,16 +1,17 @@
 import { Button, Center, Loader, Paper, Skeleton, Stack, Text, ThemeIcon, Timeline, Title, Tooltip } from '@mantine/core';
-import type { RecurEvent } from '../../api.ts';
-import { IconEdit, IconPlus, IconTrash } from '../../components/icons.tsx';
-import { ErrorState } from '../../components/states.tsx';
-import { formatDateTime, formatRelative, humanizeAction } from '../../format.ts';
-import { useV1InfiniteList } from '../../hooks.ts';
+import type { RecurEvent } from '../api.ts';
+import { formatDateTime, formatRelative, humanizeAction } from '../format.ts';
+import { useV1InfiniteList } from '../hooks.ts';
+import { IconEdit, IconPlus, IconTrash } from './icons.tsx';
+import { ErrorState } from './states.tsx';
 
-/** The customer's history: the events about this customer (object_id), newest first, a page at a time. */
+/** An object's history (customer, subscription, …): the events about it (object_id), newest first, a page at a time. */
 const EVENT_PAGE = 100;
 
 function describe(event: RecurEvent): string {
   const changed = Object.keys(event.data.previous_attributes ?? {});
-  if (event.type === 'customer.updated' && changed.length > 0) {
+  // An update says what changed ("Changed email, phone"), which its type alone does not.
+  if (event.type.endsWith('.updated') && changed.length > 0) {
     return `Changed ${changed.map((f) => f.replace(/_/g, ' ')).join(', ')}`;
   }
   return humanizeAction(event.type);
@@ -22,12 +23,12 @@ function bullet(type: string) {
   return { icon: <IconEdit size={12} />, color: 'indigo' };
 }
 
-export function CustomerTimeline({ customerId }: { customerId: string }) {
-  const events = useV1InfiniteList<RecurEvent>('/v1/events', { object_id: customerId, limit: EVENT_PAGE });
+export function EventTimeline({ objectId, noun, testId }: { objectId: string; noun: string; testId: string }) {
+  const events = useV1InfiniteList<RecurEvent>('/v1/events', { object_id: objectId, limit: EVENT_PAGE });
   const mine = events.data?.pages.flatMap((page) => page.data) ?? [];
   const refreshing = events.isFetching && !events.isPending && !events.isFetchingNextPage;
   return (
-    <Paper withBorder p="lg" data-testid="customer-timeline">
+    <Paper withBorder p="lg" data-testid={testId}>
       <Title order={4} fz="md" mb="md">
         Activity {refreshing ? <Loader size={12} ml={6} /> : null}
       </Title>
@@ -41,7 +42,7 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
         <ErrorState title="Could not load activity" error={events.error} onRetry={() => void events.refetch()} />
       ) : mine.length === 0 ? (
         <Text size="sm" c="dimmed">
-          No activity recorded for this customer.
+          No activity recorded for this {noun}.
         </Text>
       ) : (
         <>
