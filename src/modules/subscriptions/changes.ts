@@ -11,14 +11,14 @@ import { applyMetadata } from '../../lib/params.ts';
 import type { RequestContext } from '../../server/context.ts';
 import type { DraftLine } from '../billing/invoices/compose.ts';
 import { buildInvoice } from '../billing/invoices/lifecycle.ts';
-import { recordUpdate } from '../events/service.ts';
+import { recordEvent, recordUpdate } from '../events/service.ts';
 import { billingKey, loadBillingData, type BillingData, type ItemWithPrice } from './billing-data.ts';
 import { activeDiscounts, itemLines, itemPeriodAmount, pendingItemLines, taxRatesOf } from './invoicing.ts';
 import type { SubscriptionItemRow, SubscriptionRow } from './models.ts';
 import { subscriptionObject, type SubscriptionObject } from './objects.ts';
 import { periodContaining } from './periods.ts';
 import { prorationAmount } from './proration.ts';
-import { checkPaymentMethod, checkRecurringPrice, checkTaxRates, loadPrices, redeemDiscounts } from './references.ts';
+import { checkItemAmount, checkPaymentMethod, checkRecurringPrice, checkTaxRates, loadPrices, redeemDiscounts } from './references.ts';
 import { nextActionDate } from './renewals.ts';
 import type { UpdateSubscriptionParams } from './schema.ts';
 import { findSubscriptionRow, invoiceSubscriptionNow, saveSubscription } from './service.ts';
@@ -140,6 +140,10 @@ async function nextItems(ctx: RequestContext, sub: SubscriptionRow, current: rea
     }
   }
   if (next.length === 0) throw invalidRequest('A subscription needs at least one item; cancel it instead.', 'items');
+  for (const [i, p] of params.entries()) {
+    const entry = next.find((e) => (p.id !== undefined ? e.item.id === p.id : e.price.id === p.price));
+    if (entry) checkItemAmount(entry.price, sub.currency, Number(entry.item.quantity), `items[${i}][quantity]`);
+  }
   const first = next[0] as ItemWithPrice;
   for (const entry of next) {
     if (entry.price.recurring_interval !== first.price.recurring_interval || entry.price.recurring_interval_count !== first.price.recurring_interval_count) {
@@ -218,6 +222,9 @@ export async function updateSubscription(ctx: RequestContext, id: string, params
     if (sub.status === 'trialing') {
       sub.status = 'active';
       sub.trial_end = now;
+      // Stripe sends trial_will_end when a trial is ended early with trial_end=now too.
+      if (!sub.trial_will_end_sent) recordEvent(ctx, 'customer.subscription.trial_will_end', subscriptionObject(sub, entries, ctx.workspace));
+      sub.trial_will_end_sent = true;
     }
     sub.billing_cycle_anchor = now;
     sub.current_period_start = now;
@@ -253,10 +260,12 @@ export async function updateSubscription(ctx: RequestContext, id: string, params
   if (params.default_tax_rates !== undefined) sub.default_tax_rate_ids = params.default_tax_rates;
   if (params.description !== undefined) sub.description = params.description;
   if (params.metadata !== undefined) sub.metadata = applyMetadata(sub.metadata, params.metadata);
-  if (params.collection_method !== undefined) {
-    sub.collection_method = params.collection_method;
-    sub.days_until_due = params.collection_method === 'send_invoice' ? (params.days_until_due ?? sub.days_until_due ?? 30) : null;
+  const collectionMethod = params.collection_method ?? sub.collection_method;
+  if (params.days_until_due !== undefined && collectionMethod !== 'send_invoice') {
+    throw invalidRequest('days_until_due is only for collection_method=send_invoice.', 'days_until_due');
   }
+  sub.collection_method = collectionMethod;
+  sub.days_until_due = collectionMethod === 'send_invoice' ? (params.days_until_due ?? sub.days_until_due ?? 30) : null;
 
   if (invoiceLines !== null) {
     if (params.default_payment_method !== undefined || params.default_tax_rates !== undefined) data.taxRates.clear();

@@ -9,6 +9,8 @@ import type { RequestContext } from '../../server/context.ts';
 import type { CouponsTable } from '../catalog/coupons/models.ts';
 import { couponIsValid } from '../catalog/coupons/service.ts';
 import { linePriceIn } from '../catalog/prices/line-price.ts';
+import { lineAmount } from '../catalog/tiers.ts';
+import { MAX_AMOUNT } from '../../lib/money.ts';
 import { promotionCodeIsRedeemable } from '../catalog/promotion-codes/service.ts';
 import type { PriceRow } from './billing-data.ts';
 import type { StoredDiscount } from './models.ts';
@@ -30,6 +32,14 @@ export function checkRecurringPrice(price: PriceRow, currency: string, param: st
   if (price.type !== 'recurring') throw invalidRequest(`The price ${price.id} is a one-time price; subscription items need recurring prices.`, param);
   if (isNew && !price.active) throw invalidRequest(`The price ${price.id} is archived (inactive) and cannot be used for new subscription items.`, param);
   if (!linePriceIn(price, currency)) throw invalidRequest(`The price ${price.id} has no amount in ${currency}.`, param);
+}
+
+/** A line of `quantity` of the price must stay within MAX_AMOUNT (absurd amounts are refused). */
+export function checkItemAmount(price: PriceRow, currency: string, quantity: number, param: string): void {
+  const linePrice = linePriceIn(price, currency);
+  if (linePrice && lineAmount(linePrice, quantity) > MAX_AMOUNT) {
+    throw invalidRequest(`The amount of ${quantity} × ${price.id} exceeds the largest amount Recur accepts (${MAX_AMOUNT} minor units).`, param);
+  }
 }
 
 /** Tax rate ids, each checked to exist and be active. */

@@ -19,6 +19,7 @@ import { dueStep, nextActionAt, type DueStep } from './lifecycle.ts';
 import type { SubscriptionRow } from './models.ts';
 import { subscriptionObject, PriceObjects } from './objects.ts';
 import { periodContaining } from './periods.ts';
+import { prorateSpan } from './proration.ts';
 
 /** Which subscriptions a run looks at: all real-time ones, or one test clock's. */
 export type BillingScope = { kind: 'live' } | { kind: 'clock'; workspaceId: string; clockId: string };
@@ -196,7 +197,9 @@ function renew(w: Work, data: BillingData, at: Date, now: Date, claimedItems: Se
 
   const period = periodContaining(seconds(sub.billing_cycle_anchor), sub.interval, sub.interval_count, seconds(at));
   const start = new Date(period.start * 1000);
-  const end = new Date(period.end * 1000);
+  // A cancel_at inside the new period ends it there: the last renewal is prorated up to it.
+  const cancelAt = sub.cancel_at !== null && sub.cancel_at.getTime() < period.end * 1000 ? seconds(sub.cancel_at) : null;
+  const end = new Date((cancelAt ?? period.end) * 1000);
   const pendingItems = (data.pendingItems.get(billingKey(sub.workspace_id, sub.customer_id)) ?? []).filter(
     (item) => (item.subscription_id === sub.id || item.subscription_id === null) && item.currency === sub.currency && !claimedItems.has(item.id),
   );
@@ -211,7 +214,14 @@ function renew(w: Work, data: BillingData, at: Date, now: Date, claimedItems: Se
     billingReason: 'subscription_cycle',
     period: { start: sub.current_period_start, end: sub.current_period_end },
     cyclePeriodStart: start,
-    lines: [...itemLines(sub, items, data, { start, end }), ...pendingItemLines(sub, pendingItems, data)],
+    lines: [
+      ...itemLines(sub, items, data, { start, end }).map((line) =>
+        cancelAt === null
+          ? line
+          : { ...line, amount: prorateSpan({ unitAmount: line.amount, quantity: 1n, periodStart: period.start, periodEnd: period.end, spanStart: period.start, spanEnd: cancelAt }) },
+      ),
+      ...pendingItemLines(sub, pendingItems, data),
+    ],
     discounts,
     now: at,
     autoFinalizeAt: sub.pause_collection?.behavior === 'keep_as_draft' ? null : autoFinalizeAt,

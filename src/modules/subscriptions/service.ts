@@ -18,7 +18,7 @@ import type { SubscriptionItemRow, SubscriptionRow } from './models.ts';
 import { subscriptionObject, type SubscriptionObject } from './objects.ts';
 import { periodContaining, validateRecurring } from './periods.ts';
 import { prorateSpan } from './proration.ts';
-import { checkPaymentMethod, checkRecurringPrice, checkTaxRates, loadPrices, redeemDiscounts } from './references.ts';
+import { checkItemAmount, checkPaymentMethod, checkRecurringPrice, checkTaxRates, loadPrices, redeemDiscounts } from './references.ts';
 import { nextActionDate } from './renewals.ts';
 import type { CancelSubscriptionParams, CreateSubscriptionParams, ListSubscriptionsParams, ResumeSubscriptionParams } from './schema.ts';
 
@@ -54,6 +54,7 @@ function oneOffLines(sub: SubscriptionRow, adds: CreateSubscriptionParams['add_i
     const linePrice = linePriceIn(price, sub.currency);
     if (!linePrice) throw invalidRequest(`The price ${price.id} has no amount in ${sub.currency}.`, param);
     const quantity = add.quantity ?? 1;
+    checkItemAmount(price, sub.currency, quantity, `add_invoice_items[${i}][quantity]`);
     return {
       id: newId('invoiceLine', at.getTime()),
       amount: lineAmount(linePrice, quantity),
@@ -139,6 +140,7 @@ export async function createSubscription(ctx: RequestContext, params: CreateSubs
       throw invalidRequest('All items of a subscription must share one billing interval.', param);
     }
     if (seen.has(price.id)) throw invalidRequest(`The price ${price.id} is given twice; use quantity instead.`, param);
+    checkItemAmount(price, currency, item.quantity ?? 1, `items[${i}][quantity]`);
     seen.add(price.id);
   }
   const interval = validateRecurring({ interval: first.recurring_interval, interval_count: first.recurring_interval_count }, 'items[0][price]');

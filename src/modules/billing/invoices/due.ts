@@ -84,7 +84,7 @@ export async function settleExisting(
       sub,
       finalizeNow: options.finalize,
       isNew: false,
-      chargeNow: options.chargeNow ?? true,
+      ...(options.chargeNow !== undefined ? { chargeNow: options.chargeNow } : {}),
       customer: customers.get(billingKey(row.workspace_id, row.customer_id)),
       subscriptionGatewayRef: sub?.default_payment_method_id ? (gatewayRefs.get(billingKey(sub.workspace_id, sub.default_payment_method_id)) ?? null) : null,
     };

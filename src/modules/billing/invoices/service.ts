@@ -70,7 +70,7 @@ export async function finalizeInvoice(ctx: RequestContext, id: string): Promise<
 /** Charges an open invoice now (a draft is finalized first); a failed charge is a 402. */
 export async function payInvoice(ctx: RequestContext, id: string): Promise<InvoiceObject> {
   const row = await findRow(ctx, id, { lock: true });
-  if (row.status !== 'open' && row.status !== 'draft') throw wrongStatus(row, 'paid');
+  if (row.status !== 'open' && row.status !== 'draft' && row.status !== 'uncollectible') throw wrongStatus(row, 'paid');
   const invoice = await settle(ctx, row, row.status === 'draft', true);
   if (invoice.status !== 'paid') {
     const error = invoice.last_payment_error;
@@ -95,6 +95,16 @@ async function closeInvoice(ctx: RequestContext, id: string, to: 'void' | 'uncol
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  // Voiding gives back the customer balance the invoice had taken (Stripe, since 2019-12-03).
+  const applied = row.ending_balance === null ? 0n : row.starting_balance - row.ending_balance;
+  if (to === 'void' && applied !== 0n) {
+    await ctx.db
+      .updateTable('customers')
+      .set((eb) => ({ balance: eb('balance', '+', applied) }))
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('id', '=', row.customer_id)
+      .execute();
+  }
   const lines = (await linesOf(ctx, [id])).get(id) ?? [];
   recordInvoiceEvent(ctx, to === 'void' ? 'invoice.voided' : 'invoice.marked_uncollectible', { row: updated, lines });
   return invoiceObject(updated, lines, ctx.workspace);

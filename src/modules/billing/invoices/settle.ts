@@ -61,16 +61,17 @@ export async function settleInvoices(db: Executor, settlements: readonly Settlem
     const numbers = await takeInvoiceNumbers(db, workspaceId, list.length);
     list.forEach((s, i) => {
       const customerKey = `${workspaceId}/${s.invoice.row.customer_id}`;
-      const balance = balances.get(customerKey) ?? s.customer?.balance ?? 0n;
+      const pause = s.sub?.pause_collection?.behavior;
+      // An invoice voided at once by a paused subscription must not use up the customer's credit.
+      const balance = pause === 'void' ? 0n : (balances.get(customerKey) ?? s.customer?.balance ?? 0n);
       const delta = finalizeInMemory(s.invoice, numbers[i] as string, balance, now);
-      balances.set(customerKey, balance + delta);
+      if (pause !== 'void') balances.set(customerKey, balance + delta);
       if (delta !== 0n) {
         const change = balanceChanges.get(customerKey) ?? { workspace_id: workspaceId, id: s.invoice.row.customer_id, delta: 0n };
         change.delta += delta;
         balanceChanges.set(customerKey, change);
       }
       recordInvoiceEvent(s.ctx, 'invoice.finalized', s.invoice);
-      const pause = s.sub?.pause_collection?.behavior;
       if (s.invoice.row.status === 'open' && (pause === 'mark_uncollectible' || pause === 'void')) {
         const row = s.invoice.row;
         row.status = pause === 'void' ? 'void' : 'uncollectible';
@@ -88,7 +89,9 @@ export async function settleInvoices(db: Executor, settlements: readonly Settlem
   const toCharge = new Map<string, Settlement[]>();
   for (const s of settlements) {
     const row = s.invoice.row;
-    if (row.status !== 'open' || row.collection_method !== 'charge_automatically' || row.amount_due <= 0n || s.chargeNow === false) continue;
+    // An uncollectible invoice is charged only when asked to (POST /v1/invoices/:id/pay).
+    const payable = row.status === 'open' || (row.status === 'uncollectible' && s.chargeNow === true);
+    if (!payable || row.collection_method !== 'charge_automatically' || row.amount_due <= 0n || s.chargeNow === false) continue;
     const list = toCharge.get(s.ctx.workspace.id) ?? [];
     list.push(s);
     toCharge.set(s.ctx.workspace.id, list);
