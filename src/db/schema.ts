@@ -12,6 +12,7 @@ import type { IdempotencyKeysTable } from '../server/idempotency.ts';
 import type { InvoiceItemsTable, InvoiceLinesTable, InvoiceNumberingTable, InvoicesTable } from '../modules/billing/invoices/models.ts';
 import type { SubscriptionItemsTable, SubscriptionsTable } from '../modules/subscriptions/models.ts';
 import type { TestClocksTable } from '../modules/subscriptions/test-clocks/models.ts';
+import type { SubscriptionSchedulesTable } from '../modules/subscriptions/schedules/models.ts';
 
 /** Every table, as Kysely sees it. Each module owns the types of its own tables. */
 export interface Database {
@@ -34,6 +35,7 @@ export interface Database {
   test_clocks: TestClocksTable;
   subscriptions: SubscriptionsTable;
   subscription_items: SubscriptionItemsTable;
+  subscription_schedules: SubscriptionSchedulesTable;
   invoice_numbering: InvoiceNumberingTable;
   invoices: InvoicesTable;
   invoice_lines: InvoiceLinesTable;

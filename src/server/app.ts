@@ -20,6 +20,7 @@ import { paymentMethodRoutes } from '../modules/payments/payment-methods/routes.
 import { invoiceRoutes } from '../modules/billing/invoices/routes.ts';
 import { subscriptionExpanders } from '../modules/subscriptions/expanders.ts';
 import { subscriptionRoutes } from '../modules/subscriptions/routes.ts';
+import { scheduleRoutes } from '../modules/subscriptions/schedules/routes.ts';
 import { testClockRoutes } from '../modules/subscriptions/test-clocks/routes.ts';
 import { mountApiRoutes } from './api.ts';
 import { Authenticator } from './auth.ts';
@@ -31,7 +32,7 @@ import type { RouteSpec } from './route.ts';
 import { mountWeb } from './web.ts';
 
 /** Every API route, in the order the OpenAPI document lists them. */
-export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...subscriptionRoutes, ...invoiceRoutes, ...testClockRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
+export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...subscriptionRoutes, ...scheduleRoutes, ...invoiceRoutes, ...testClockRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
 const expanders: Expanders = { ...teamExpanders, ...subscriptionExpanders };
 
 export interface AppOptions {

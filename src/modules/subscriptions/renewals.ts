@@ -19,6 +19,7 @@ import { dueStep, nextActionAt, type DueStep } from './lifecycle.ts';
 import type { SubscriptionRow } from './models.ts';
 import { subscriptionObject, PriceObjects } from './objects.ts';
 import { periodContaining } from './periods.ts';
+import { advanceSchedules } from './schedules/service.ts';
 import { prorateSpan } from './proration.ts';
 
 /** Which subscriptions a run looks at: all real-time ones, or one test clock's. */
@@ -59,6 +60,7 @@ export const SUBSCRIPTION_STATE_COLUMNS: Readonly<Record<string, string>> = {
   pause_collection: 'jsonb',
   discounts: 'jsonb',
   latest_invoice_id: 'text',
+  schedule_id: 'text',
   next_action_at: 'timestamptz',
   updated_at: 'timestamptz',
 };
@@ -117,6 +119,10 @@ export async function renewDueSubscriptions(db: Executor, now: Date, scope: Bill
     const ctx = contextOf(sub.workspace_id, mode, account_id);
     work.push({ sub, before: { ...sub, discounts: [...sub.discounts] }, ctx, step });
   }
+  // Schedules first: a phase that ends now changes the items the renewal bills.
+  const scheduled = work.filter((w) => w.sub.schedule_id && (w.step?.kind === 'renew' || w.step?.kind === 'cancel'));
+  const stepAt = new Map(scheduled.map((w) => [w.sub.id, new Date((w.step?.at ?? nowSeconds) * 1000)]));
+  if (scheduled.length > 0) await advanceSchedules(db, scheduled.map((w) => w.sub), (sub) => stepAt.get(sub.id) ?? now);
   const data = await loadBillingData(db, work.map((w) => w.sub), { withPendingItems: work.some((w) => w.step?.kind === 'renew') });
 
   const invoices: Settlement[] = [];
