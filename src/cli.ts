@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { billCommand } from './commands/bill.ts';
 import { usage } from './commands/help.ts';
 import { createKeyCommand, migrateCommand, resetPasswordCommand } from './commands/admin.ts';
 import { UserError } from './commands/errors.ts';
@@ -19,6 +20,8 @@ async function main(argv: string[]): Promise<void> {
       return workerCommand(config, logger);
     case 'migrate':
       return migrateCommand(config, logger);
+    case 'bill':
+      return billCommand(config, logger);
     case 'keys': {
       const { positionals, values } = parseArgs({
         args: rest,

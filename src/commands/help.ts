@@ -4,6 +4,7 @@ export function usage(): string {
   start                 API, dashboard and background worker (--no-worker: API only)
   worker                background worker only
   migrate               apply database migrations
+  bill                  run the billing run once until nothing is due, then exit
   keys create           print a new API key: --workspace sandbox|live, --type secret|publishable, --name
   users reset-password  print a new password for a user: --email EMAIL
 

@@ -43,7 +43,7 @@ describe('subscription schedules', () => {
     const updated = await stripe.subscriptionSchedules.update(schedule.id, {
       phases: [
         { items: [{ price: pro.id, quantity: 1 }], start_date: APR_1, end_date: MAY_1 },
-        { items: [{ price: basic.id, quantity: 1 }], iterations: 2 },
+        { items: [{ price: basic.id, quantity: 1 }], duration: { interval: 'month', interval_count: 2 } },
       ],
     });
     expect(updated.phases.map((p) => [p.start_date, p.end_date])).toEqual([
@@ -69,8 +69,8 @@ describe('subscription schedules', () => {
       start_date: 'now',
       end_behavior: 'cancel',
       phases: [
-        { items: [{ price: intro.id }], iterations: 1 },
-        { items: [{ price: full.id }], iterations: 1 },
+        { items: [{ price: intro.id }], duration: { interval: 'month' } },
+        { items: [{ price: full.id }], duration: { interval: 'month' } },
       ],
     });
     const subId = schedule.subscription as string;

@@ -15,6 +15,8 @@ const phaseParam = z.strictObject({
   ),
   start_date: z.union([z.literal('now'), timestamp]).optional(),
   end_date: timestamp.optional(),
+  /** Stripe's current form; `iterations` (periods of the phase's price) is the older one. */
+  duration: z.strictObject({ interval: oneOf(['day', 'week', 'month', 'year']), interval_count: int({ min: 1, max: 1000 }).optional() }).optional(),
   iterations: int({ min: 1, max: 1000 }).optional(),
   proration_behavior: oneOf(PRORATION_BEHAVIORS).optional(),
   metadata: metadataParam.optional(),

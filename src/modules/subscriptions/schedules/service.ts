@@ -72,10 +72,12 @@ async function resolvePhases(ctx: RequestContext, params: readonly PhaseParam[],
       }
     }
     let end: number;
-    if (p.end_date !== undefined && p.iterations !== undefined) throw invalidRequest('Give end_date or iterations, not both.', `phases[${i}][iterations]`);
+    const given = [p.end_date, p.duration, p.iterations].filter((v) => v !== undefined).length;
+    if (given > 1) throw invalidRequest('Give one of end_date, duration or iterations.', `phases[${i}][end_date]`);
     if (p.end_date !== undefined) end = p.end_date;
+    else if (p.duration !== undefined) end = periodStart(at, p.duration.interval, p.duration.interval_count ?? 1, 1);
     else if (p.iterations !== undefined && first?.recurring_interval) end = periodStart(at, first.recurring_interval, first.recurring_interval_count ?? 1, p.iterations);
-    else throw invalidRequest('Each phase needs end_date or iterations.', `phases[${i}][end_date]`);
+    else throw invalidRequest('Each phase needs end_date, duration or iterations.', `phases[${i}][end_date]`);
     if (end <= at) throw invalidRequest('A phase must end after it starts.', `phases[${i}][end_date]`);
     phases.push({
       start_date: at,
