@@ -12,6 +12,7 @@ import { collectDueInvoices, finalizeDueInvoices } from './invoices/due.ts';
 /** Rows per batch: big enough that a batch's few statements carry hundreds of renewals. */
 export const BILLING_BATCH_SIZE = 500;
 
+/** A batch in its own transaction; the step's last statement carries the COMMIT (db/client.ts). */
 function inTransaction(db: Kysely<Database>, step: (tx: Executor) => Promise<number>): Promise<number> {
   return db.transaction().execute(step);
 }
@@ -22,19 +23,19 @@ export function billingWork(batchSize = BILLING_BATCH_SIZE): DueWork[] {
       name: 'billing.renewals',
       batchSize,
       idleMs: 1000,
-      runBatch: (db, now) => inTransaction(db, (tx) => renewDueSubscriptions(tx, now, { kind: 'live' }, batchSize)),
+      runBatch: (db, now) => inTransaction(db, (tx) => renewDueSubscriptions(tx, now, { kind: 'live' }, batchSize, { commit: true })),
     },
     {
       name: 'billing.finalize',
       batchSize,
       idleMs: 1000,
-      runBatch: (db, now) => inTransaction(db, (tx) => finalizeDueInvoices(tx, now, { kind: 'live' }, batchSize)),
+      runBatch: (db, now) => inTransaction(db, (tx) => finalizeDueInvoices(tx, now, { kind: 'live' }, batchSize, { commit: true })),
     },
     {
       name: 'billing.collect',
       batchSize,
       idleMs: 1000,
-      runBatch: (db, now) => inTransaction(db, (tx) => collectDueInvoices(tx, now, { kind: 'live' }, batchSize)),
+      runBatch: (db, now) => inTransaction(db, (tx) => collectDueInvoices(tx, now, { kind: 'live' }, batchSize, { commit: true })),
     },
   ];
 }

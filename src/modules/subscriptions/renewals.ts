@@ -5,8 +5,8 @@
  * cancel, expire, warn of a trial's end, resume collection. Everything a batch writes goes
  * out in a few multi-row statements.
  */
-import { sql, type Kysely, type SqlBool } from 'kysely';
-import type { Database, Executor } from '../../db/database.ts';
+import { sql, type SqlBool } from 'kysely';
+import type { Executor } from '../../db/database.ts';
 import { bulkUpdate } from '../../db/bulk.ts';
 import type { WorkspaceRef } from '../../server/context.ts';
 import { flushPendingWrites, newPendingWrites } from '../../server/unit-of-work.ts';
@@ -99,7 +99,13 @@ interface Work {
  * Takes one batch of due subscriptions and runs each one's due step. Returns how many it
  * took. Runs inside the caller's transaction (the worker's, or a clock advance's).
  */
-export async function renewDueSubscriptions(db: Executor, now: Date, scope: BillingScope, limit: number): Promise<number> {
+export async function renewDueSubscriptions(
+  db: Executor,
+  now: Date,
+  scope: BillingScope,
+  limit: number,
+  options: { commit?: boolean } = {},
+): Promise<number> {
   const rows = await lockDue(db, scope, now, limit);
   if (rows.length === 0) return 0;
   const pending = newPendingWrites();
@@ -174,7 +180,8 @@ export async function renewDueSubscriptions(db: Executor, now: Date, scope: Bill
     }
   }
   pending.inserts.push(bulkUpdate('subscriptions', ['workspace_id', 'id'], SUBSCRIPTION_STATE_COLUMNS, work.map((w) => subscriptionState(w.sub))));
-  await flushPendingWrites(db, pending);
+  // The worker's batch is its own transaction: its last statement carries the COMMIT.
+  await flushPendingWrites(db, pending, { commit: options.commit ?? false });
   return rows.length;
 }
 
@@ -247,9 +254,3 @@ function renew(w: Work, data: BillingData, at: Date, now: Date, claimedItems: Se
     subscriptionGatewayRef: sub.default_payment_method_id ? (data.gatewayRefs.get(billingKey(sub.workspace_id, sub.default_payment_method_id)) ?? null) : null,
   };
 }
-
-/** The worker's form: one batch in its own transaction. */
-export function renewalWork(db: Kysely<Database>, now: Date, limit: number): Promise<number> {
-  return db.transaction().execute((tx) => renewDueSubscriptions(tx, now, { kind: 'live' }, limit));
-}
-

@@ -20,6 +20,7 @@ import {
   type InvoiceCustomer,
   type InvoiceWithLines,
 } from './lifecycle.ts';
+import type { InvoiceStatus } from './models.ts';
 
 export interface Settlement {
   ctx: BillingContext;
@@ -49,40 +50,41 @@ export async function settleInvoices(db: Executor, settlements: readonly Settlem
   const balanceChanges = new Map<string, { workspace_id: string; id: string; delta: bigint }>();
   const balances = new Map<string, bigint>();
 
-  // 1. Finalize: numbers per workspace, customer balances applied in order.
-  const byWorkspace = new Map<string, Settlement[]>();
+  // Events are recorded once numbers are known (they are taken last, see below), each with
+  // the invoice as it stood after its step.
+  const events: { ctx: BillingContext; type: string; invoice: InvoiceWithLines }[] = [];
+  const snapshot = (s: Settlement, type: string) => events.push({ ctx: s.ctx, type, invoice: { row: { ...s.invoice.row }, lines: s.invoice.lines } });
+
+  // 1. Finalize (in memory): customer balances applied in order, pause behaviours.
+  const finalized: Settlement[] = [];
   for (const s of settlements) {
     if (!s.finalizeNow || s.invoice.row.status !== 'draft') continue;
-    const list = byWorkspace.get(s.ctx.workspace.id) ?? [];
-    list.push(s);
-    byWorkspace.set(s.ctx.workspace.id, list);
-  }
-  for (const [workspaceId, list] of byWorkspace) {
-    const numbers = await takeInvoiceNumbers(db, workspaceId, list.length);
-    list.forEach((s, i) => {
-      const customerKey = `${workspaceId}/${s.invoice.row.customer_id}`;
-      const pause = s.sub?.pause_collection?.behavior;
-      // An invoice voided at once by a paused subscription must not use up the customer's credit.
-      const balance = pause === 'void' ? 0n : (balances.get(customerKey) ?? s.customer?.balance ?? 0n);
-      const delta = finalizeInMemory(s.invoice, numbers[i] as string, balance, now);
-      if (pause !== 'void') balances.set(customerKey, balance + delta);
-      if (delta !== 0n) {
-        const change = balanceChanges.get(customerKey) ?? { workspace_id: workspaceId, id: s.invoice.row.customer_id, delta: 0n };
-        change.delta += delta;
-        balanceChanges.set(customerKey, change);
-      }
-      recordInvoiceEvent(s.ctx, 'invoice.finalized', s.invoice);
-      if (s.invoice.row.status === 'open' && (pause === 'mark_uncollectible' || pause === 'void')) {
-        const row = s.invoice.row;
-        row.status = pause === 'void' ? 'void' : 'uncollectible';
-        row.next_payment_attempt = null;
-        if (pause === 'void') row.voided_at = now;
-        else row.marked_uncollectible_at = now;
-        recordInvoiceEvent(s.ctx, pause === 'void' ? 'invoice.voided' : 'invoice.marked_uncollectible', s.invoice);
-      } else if (s.invoice.row.status === 'paid') {
-        recordInvoiceEvent(s.ctx, 'invoice.paid', s.invoice);
-      }
-    });
+    finalized.push(s);
+    const workspaceId = s.ctx.workspace.id;
+    const customerKey = `${workspaceId}/${s.invoice.row.customer_id}`;
+    const pause = s.sub?.pause_collection?.behavior;
+    // An invoice voided at once by a paused subscription must not use up the customer's credit.
+    const balance = pause === 'void' ? 0n : (balances.get(customerKey) ?? s.customer?.balance ?? 0n);
+    const delta = finalizeInMemory(s.invoice, '', balance, now);
+    if (pause !== 'void') balances.set(customerKey, balance + delta);
+    if (delta !== 0n) {
+      const change = balanceChanges.get(customerKey) ?? { workspace_id: workspaceId, id: s.invoice.row.customer_id, delta: 0n };
+      change.delta += delta;
+      balanceChanges.set(customerKey, change);
+    }
+    snapshot(s, 'invoice.finalized');
+    // finalizeInMemory moved it on from draft (open, or paid when nothing is due).
+    const status = s.invoice.row.status as InvoiceStatus;
+    if (status === 'open' && (pause === 'mark_uncollectible' || pause === 'void')) {
+      const row = s.invoice.row;
+      row.status = pause === 'void' ? 'void' : 'uncollectible';
+      row.next_payment_attempt = null;
+      if (pause === 'void') row.voided_at = now;
+      else row.marked_uncollectible_at = now;
+      snapshot(s, pause === 'void' ? 'invoice.voided' : 'invoice.marked_uncollectible');
+    } else if (status === 'paid') {
+      snapshot(s, 'invoice.paid');
+    }
   }
 
   // 2. Charge what is open and due now, per workspace gateway.
@@ -110,13 +112,30 @@ export async function settleInvoices(db: Executor, settlements: readonly Settlem
     outcomes.forEach((outcome, i) => {
       const s = list[i] as Settlement;
       if (outcome.succeeded) {
-        recordInvoiceEvent(s.ctx, 'invoice.paid', s.invoice);
-        recordInvoiceEvent(s.ctx, 'invoice.payment_succeeded', s.invoice);
+        snapshot(s, 'invoice.paid');
+        snapshot(s, 'invoice.payment_succeeded');
       } else {
-        recordInvoiceEvent(s.ctx, 'invoice.payment_failed', s.invoice);
+        snapshot(s, 'invoice.payment_failed');
       }
       if (s.sub) s.sub.status = statusAfterPayment(s.sub.status, s.invoice.row.billing_reason, outcome.succeeded);
     });
+  }
+
+  // Numbers last: the numbering row's lock lasts until commit, so the less that happens
+  // after taking them, the less concurrent batches wait on each other.
+  const byWorkspace = new Map<string, Settlement[]>();
+  for (const s of finalized) byWorkspace.set(s.ctx.workspace.id, [...(byWorkspace.get(s.ctx.workspace.id) ?? []), s]);
+  const numberOf = new Map<string, string>();
+  for (const [workspaceId, list] of byWorkspace) {
+    const numbers = await takeInvoiceNumbers(db, workspaceId, list.length);
+    list.forEach((s, i) => {
+      s.invoice.row.number = numbers[i] as string;
+      numberOf.set(`${workspaceId}/${s.invoice.row.id}`, numbers[i] as string);
+    });
+  }
+  for (const event of events) {
+    event.invoice.row.number = numberOf.get(`${event.ctx.workspace.id}/${event.invoice.row.id}`) ?? event.invoice.row.number;
+    recordInvoiceEvent(event.ctx, event.type, event.invoice);
   }
 
   // 3. Writes, deferred to the caller's flush (one statement with its other rows).
