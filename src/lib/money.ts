@@ -160,13 +160,26 @@ export function parseDecimalAmount(value: string, currency: Currency, param: str
  * decimal string (Node 20 formats decimal strings without going through a double), so
  * amounts beyond 2^53 keep every digit.
  */
+// Building an Intl.NumberFormat costs far more than formatting with one (the billing run
+// formats every line's description), so each (currency, locale) gets one, kept.
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function formatterFor(currency: Currency, locale: string): Intl.NumberFormat {
+  const key = `${currency}\u0000${locale}`;
+  let format = formatters.get(key);
+  if (!format) {
+    const exponent = minorUnitExponent(currency);
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    });
+    if (formatters.size < 1000) formatters.set(key, format);
+  }
+  return format;
+}
+
 export function formatAmount(amount: bigint, currency: Currency, locale: string): string {
-  const exponent = minorUnitExponent(currency);
-  const format = new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: currency.toUpperCase(),
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  });
-  return format.format(toDecimalString(amount, currency) as Intl.StringNumericLiteral);
+  return formatterFor(currency, locale).format(toDecimalString(amount, currency) as Intl.StringNumericLiteral);
 }

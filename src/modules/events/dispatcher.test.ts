@@ -82,7 +82,7 @@ describe('event dispatcher', () => {
     const now = new Date();
     await drainWork(server.database.db, [eventDispatcher([consumer])], () => now);
 
-    const mine = consumer.seen.filter((e) => (e.data.object as { id?: string }).id === created.body.id);
+    const mine = consumer.seen.filter((e) => (JSON.parse(e.data) as { object: { id?: string } }).object.id === created.body.id);
     expect(mine.map((e) => e.type)).toEqual(['customer.created']);
     const [event] = mine;
     const stored = await server.database.db

@@ -7,7 +7,7 @@ import { newId } from '../../lib/ids.ts';
 import { paginate, whereCreated, type ListParams } from '../../lib/pagination.ts';
 import type { RangeFilter } from '../../lib/params.ts';
 import { livemode, unixSeconds, type RequestContext, type WorkspaceRef } from '../../server/context.ts';
-import type { EventsTable } from './models.ts';
+import type { EventData, EventsTable } from './models.ts';
 
 type EventRow = Selectable<EventsTable>;
 
@@ -32,7 +32,7 @@ export function eventObject(row: EventRow, workspace: WorkspaceRef): EventObject
     object: 'event',
     api_version: row.api_version,
     created: unixSeconds(row.created_at),
-    data: row.data,
+    data: JSON.parse(row.data) as EventData,
     livemode: livemode(workspace),
     request: { id: row.request_id, idempotency_key: row.idempotency_key },
     type: row.type,

@@ -99,13 +99,7 @@ interface Work {
  * Takes one batch of due subscriptions and runs each one's due step. Returns how many it
  * took. Runs inside the caller's transaction (the worker's, or a clock advance's).
  */
-export async function renewDueSubscriptions(
-  db: Executor,
-  now: Date,
-  scope: BillingScope,
-  limit: number,
-  options: { commit?: boolean } = {},
-): Promise<number> {
+export async function renewDueSubscriptions(db: Executor, now: Date, scope: BillingScope, limit: number): Promise<number> {
   const rows = await lockDue(db, scope, now, limit);
   if (rows.length === 0) return 0;
   const pending = newPendingWrites();
@@ -180,8 +174,7 @@ export async function renewDueSubscriptions(
     }
   }
   pending.inserts.push(bulkUpdate('subscriptions', ['workspace_id', 'id'], SUBSCRIPTION_STATE_COLUMNS, work.map((w) => subscriptionState(w.sub))));
-  // The worker's batch is its own transaction: its last statement carries the COMMIT.
-  await flushPendingWrites(db, pending, { commit: options.commit ?? false });
+  await flushPendingWrites(db, pending);
   return rows.length;
 }
 

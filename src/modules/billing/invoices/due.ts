@@ -50,7 +50,7 @@ export async function settleExisting(
   db: Executor,
   rows: readonly (InvoiceRow & { mode: 'sandbox' | 'live'; account_id: string })[],
   now: Date,
-  options: { finalize: boolean; ctx?: BillingContext; chargeNow?: boolean; commit?: boolean },
+  options: { finalize: boolean; ctx?: BillingContext; chargeNow?: boolean },
 ): Promise<Settlement[]> {
   if (rows.length === 0) return [];
   const pending = options.ctx?.pending ?? newPendingWrites();
@@ -91,7 +91,7 @@ export async function settleExisting(
   });
   await settleInvoices(db, settlements, now);
   await saveStatusChanges(db, settlements, before);
-  if (!options.ctx) await flushPendingWrites(db, pending, { commit: options.commit ?? false });
+  if (!options.ctx) await flushPendingWrites(db, pending);
   return settlements;
 }
 
@@ -121,14 +121,14 @@ async function saveStatusChanges(db: Executor, settlements: readonly Settlement[
   );
 }
 
-export async function finalizeDueInvoices(db: Executor, now: Date, scope: InvoiceScope, limit: number, options: { commit?: boolean } = {}): Promise<number> {
+export async function finalizeDueInvoices(db: Executor, now: Date, scope: InvoiceScope, limit: number): Promise<number> {
   const rows = await lockDueInvoices(db, 'finalize', scope, now, limit);
-  await settleExisting(db, rows, now, { finalize: true, commit: options.commit ?? false });
+  await settleExisting(db, rows, now, { finalize: true });
   return rows.length;
 }
 
-export async function collectDueInvoices(db: Executor, now: Date, scope: InvoiceScope, limit: number, options: { commit?: boolean } = {}): Promise<number> {
+export async function collectDueInvoices(db: Executor, now: Date, scope: InvoiceScope, limit: number): Promise<number> {
   const rows = await lockDueInvoices(db, 'collect', scope, now, limit);
-  await settleExisting(db, rows, now, { finalize: false, commit: options.commit ?? false });
+  await settleExisting(db, rows, now, { finalize: false });
   return rows.length;
 }
