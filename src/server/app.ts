@@ -17,6 +17,7 @@ import { taxRateRoutes } from '../modules/catalog/tax-rates/routes.ts';
 import { customerRoutes } from '../modules/customers/routes.ts';
 import { eventRoutes } from '../modules/events/routes.ts';
 import { paymentMethodRoutes } from '../modules/payments/payment-methods/routes.ts';
+import { invoiceItemRoutes } from '../modules/billing/invoice-items/routes.ts';
 import { invoiceRoutes } from '../modules/billing/invoices/routes.ts';
 import { subscriptionExpanders } from '../modules/subscriptions/expanders.ts';
 import { subscriptionRoutes } from '../modules/subscriptions/routes.ts';
@@ -32,7 +33,7 @@ import type { RouteSpec } from './route.ts';
 import { mountWeb } from './web.ts';
 
 /** Every API route, in the order the OpenAPI document lists them. */
-export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...subscriptionRoutes, ...scheduleRoutes, ...invoiceRoutes, ...testClockRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
+export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...subscriptionRoutes, ...scheduleRoutes, ...invoiceRoutes, ...invoiceItemRoutes, ...testClockRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
 const expanders: Expanders = { ...teamExpanders, ...subscriptionExpanders };
 
 export interface AppOptions {

@@ -3,6 +3,7 @@ import { invalidRequest } from '../../../lib/errors.ts';
 import { list } from '../../../lib/pagination.ts';
 import { FileResponse, route, type RouteSpec } from '../../../server/route.ts';
 import { previewSubscriptionChange } from '../../subscriptions/changes.ts';
+import { createInvoice, createInvoiceParams } from './manual.ts';
 import { invoiceObject } from './objects.ts';
 import { renderInvoicePdf } from './pdf.ts';
 import { pdfInputOf } from './pdf-input.ts';
@@ -26,6 +27,18 @@ const action = (name: string, summary: string, handler: (ctx: Parameters<RouteSp
   });
 
 export const invoiceRoutes: RouteSpec[] = [
+  route({
+    method: 'POST',
+    path: '/v1/invoices',
+    operationId: 'PostInvoices',
+    summary: "Create a draft invoice for a customer (with their pending invoice items when pending_invoice_items_behavior=include)",
+    tag,
+    access: 'write',
+    auditAction: 'invoice.created',
+    params: createInvoiceParams,
+    response: invoiceSchema,
+    handler: (ctx, params) => createInvoice(ctx, params),
+  }),
   route({
     method: 'GET',
     path: '/v1/invoices',
