@@ -43,7 +43,8 @@ describe('subscriptions under test clocks', () => {
     expect(sub.items.data[0]?.current_period_end).toBe(Date.UTC(2027, 1, 28, 12) / 1000);
     const first = await stripe.invoices.retrieve(sub.latest_invoice as string);
     expect(first).toMatchObject({ status: 'paid', amount_paid: 2000, billing_reason: 'subscription_create' });
-    expect(first.number).toMatch(/^[A-Z0-9]+-0001$/);
+    // Numbered PREFIX-0001 on: this workspace may hold earlier invoices (an external server).
+    expect(first.number).toMatch(/^[A-Z0-9]+-\d{4,}$/);
 
     await advance(clock.id, Date.UTC(2027, 4, 1) / 1000);
     const invoices = await invoicesOf(sub.id);
@@ -55,7 +56,10 @@ describe('subscriptions under test clocks', () => {
     ]);
     expect(invoices.map((i) => i.lines.data[0]?.period.start)).toEqual([JAN_31, Date.UTC(2027, 1, 28, 12) / 1000, Date.UTC(2027, 2, 31, 12) / 1000, Date.UTC(2027, 3, 30, 12) / 1000]);
     const numbers = invoices.map((i) => Number(i.number?.split('-')[1]));
-    expect(numbers).toEqual([numbers[0], (numbers[0] ?? 0) + 1, (numbers[0] ?? 0) + 2, (numbers[0] ?? 0) + 3]);
+    // In finalization order (other suites may share the workspace on an external server, so
+    // only the racing-workers test in src/modules/billing/run.test.ts checks there are no gaps).
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(new Set(numbers).size).toBe(4);
     const after = await stripe.subscriptions.retrieve(sub.id);
     expect(after.items.data[0]?.current_period_start).toBe(Date.UTC(2027, 3, 30, 12) / 1000);
   });
