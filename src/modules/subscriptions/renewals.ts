@@ -11,7 +11,7 @@ import { bulkUpdate } from '../../db/bulk.ts';
 import type { WorkspaceRef } from '../../server/context.ts';
 import { flushPendingWrites, newPendingWrites } from '../../server/unit-of-work.ts';
 import { recordEvent, recordUpdate } from '../events/service.ts';
-import { settleInvoices, type Settlement } from '../billing/invoices/settle.ts';
+import { chargeAndFinalize, type Settlement } from '../billing/invoices/settle.ts';
 import { buildInvoice, DRAFT_WINDOW_MS, recordInvoiceEvent, type BillingContext } from '../billing/invoices/lifecycle.ts';
 import { billingKey, loadBillingData, type BillingData } from './billing-data.ts';
 import { activeDiscounts, itemLines, pendingItemLines, remainingDiscounts } from './invoicing.ts';
@@ -158,7 +158,7 @@ export async function renewDueSubscriptions(db: Executor, now: Date, scope: Bill
     sub.next_action_at = nextActionDate(sub);
   }
 
-  await settleInvoices(db, invoices, now);
+  const numberAndWrite = await chargeAndFinalize(db, invoices, now);
 
   // Events for the subscriptions' own changes, then their rows.
   const prices = new Map<string, PriceObjects>();
@@ -174,6 +174,9 @@ export async function renewDueSubscriptions(db: Executor, now: Date, scope: Bill
     }
   }
   pending.inserts.push(bulkUpdate('subscriptions', ['workspace_id', 'id'], SUBSCRIPTION_STATE_COLUMNS, work.map((w) => subscriptionState(w.sub))));
+  // Everything that does not carry an invoice number goes first, then the numbered rest.
+  await flushPendingWrites(db, pending);
+  await numberAndWrite();
   await flushPendingWrites(db, pending);
   return rows.length;
 }

@@ -45,8 +45,20 @@ export function statusAfterPayment(status: SubscriptionStatus, billingReason: st
   return status === 'active' || status === 'trialing' ? 'past_due' : status;
 }
 
+/** Finalizes and charges the invoices, and numbers them and queues their writes. */
 export async function settleInvoices(db: Executor, settlements: readonly Settlement[], now: Date): Promise<void> {
-  if (settlements.length === 0) return;
+  const numberAndWrite = await chargeAndFinalize(db, settlements, now);
+  await numberAndWrite();
+}
+
+/**
+ * The first part of settling: finalization in memory and the charges. It returns the second
+ * part, which takes the invoice numbers and queues the invoices, their events and the other
+ * writes: a caller with much else to write (the billing run) flushes that in between, so the
+ * numbering lock, held until commit, covers as little as possible.
+ */
+export async function chargeAndFinalize(db: Executor, settlements: readonly Settlement[], now: Date): Promise<() => Promise<void>> {
+  if (settlements.length === 0) return async () => {};
   const balanceChanges = new Map<string, { workspace_id: string; id: string; delta: bigint }>();
   const balances = new Map<string, bigint>();
 
@@ -121,6 +133,16 @@ export async function settleInvoices(db: Executor, settlements: readonly Settlem
     });
   }
 
+  return () => numberAndQueue(db, settlements, finalized, events, balanceChanges);
+}
+
+async function numberAndQueue(
+  db: Executor,
+  settlements: readonly Settlement[],
+  finalized: readonly Settlement[],
+  events: readonly { ctx: BillingContext; type: string; invoice: InvoiceWithLines }[],
+  balanceChanges: Map<string, { workspace_id: string; id: string; delta: bigint }>,
+): Promise<void> {
   // Numbers last: the numbering row's lock lasts until commit, so the less that happens
   // after taking them, the less concurrent batches wait on each other.
   const byWorkspace = new Map<string, Settlement[]>();
