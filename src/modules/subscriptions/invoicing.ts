@@ -5,7 +5,7 @@
 import { newId } from '../../lib/ids.ts';
 import { formatAmount } from '../../lib/money.ts';
 import type { Coupon } from '../billing/discounts.ts';
-import type { DraftLine } from '../billing/invoices/compose.ts';
+import { invoiceItemLine, type DraftLine } from '../billing/invoices/compose.ts';
 import type { InvoiceItemRow } from '../billing/invoices/models.ts';
 import type { TaxRate } from '../billing/tax.ts';
 import { linePriceIn } from '../catalog/prices/line-price.ts';
@@ -65,22 +65,7 @@ export function itemLines(sub: SubscriptionRow, items: readonly ItemWithPrice[],
 
 /** Lines for pending invoice items (prorations, one-off charges). */
 export function pendingItemLines(sub: SubscriptionRow, items: readonly InvoiceItemRow[], data: Pick<BillingData, 'taxRates'>): DraftLine[] {
-  return items.map((item) => ({
-    id: newId('invoiceLine', item.created_at.getTime()),
-    amount: item.amount,
-    description: item.description,
-    quantity: item.quantity,
-    priceId: item.price_id,
-    productId: item.product_id,
-    unitAmountDecimal: item.unit_amount_decimal,
-    subscriptionId: item.subscription_id,
-    subscriptionItemId: item.subscription_item_id,
-    invoiceItemId: item.id,
-    proration: item.proration,
-    period: { start: seconds(item.period_start), end: seconds(item.period_end) },
-    discountable: item.discountable,
-    taxRates: taxRatesOf(sub, item.tax_rate_ids, data),
-  }));
+  return items.map((item) => invoiceItemLine(item, taxRatesOf(sub, item.tax_rate_ids, data)));
 }
 
 /** The subscription's discounts that apply to an invoice for a period starting at `at`. */

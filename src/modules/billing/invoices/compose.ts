@@ -3,11 +3,12 @@
  * (BILLING.md "Rounding": every line rounded once; the invoice is the sum of its lines).
  * Pure: the services gather the lines, coupons and tax rates; this does the arithmetic.
  */
+import { newId } from '../../../lib/ids.ts';
 import type { Currency } from '../../../lib/money.ts';
 import { applyDiscounts, type Coupon } from '../discounts.ts';
 import { lineTax, type TaxRate } from '../tax.ts';
 import { invoiceTotals, type InvoiceTotals } from '../totals.ts';
-import type { StoredDiscountAmount, StoredTaxAmount } from './models.ts';
+import type { InvoiceItemRow, StoredDiscountAmount, StoredTaxAmount } from './models.ts';
 
 export interface DraftLine {
   id: string;
@@ -25,6 +26,27 @@ export interface DraftLine {
   period: { start: number; end: number };
   discountable: boolean;
   taxRates: readonly TaxRate[];
+}
+
+/** The line an invoice item (a proration, a one-off charge) becomes, with its tax rates. */
+export function invoiceItemLine(item: InvoiceItemRow, taxRates: readonly TaxRate[]): DraftLine {
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+  return {
+    id: newId('invoiceLine', item.created_at.getTime()),
+    amount: item.amount,
+    description: item.description,
+    quantity: item.quantity,
+    priceId: item.price_id,
+    productId: item.product_id,
+    unitAmountDecimal: item.unit_amount_decimal,
+    subscriptionId: item.subscription_id,
+    subscriptionItemId: item.subscription_item_id,
+    invoiceItemId: item.id,
+    proration: item.proration,
+    period: { start: seconds(item.period_start), end: seconds(item.period_end) },
+    discountable: item.discountable,
+    taxRates,
+  };
 }
 
 /** A discount on the invoice: the coupon's math, keyed by the discount's id (`di_…`). */

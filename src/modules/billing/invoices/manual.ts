@@ -5,13 +5,12 @@
  */
 import { z } from 'zod';
 import { ApiError, invalidRequest } from '../../../lib/errors.ts';
-import { newId } from '../../../lib/ids.ts';
 import { parseCurrency } from '../../../lib/money.ts';
 import { applyMetadata, bool, expandParam, int, metadataParam, oneOf, str } from '../../../lib/params.ts';
 import type { RequestContext } from '../../../server/context.ts';
 import { billingTime } from '../../subscriptions/test-clocks/service.ts';
 import type { TaxRate } from '../tax.ts';
-import type { DraftLine } from './compose.ts';
+import { invoiceItemLine } from './compose.ts';
 import { buildInvoice, DRAFT_WINDOW_MS, recordInvoiceEvent } from './lifecycle.ts';
 import { invoiceObject, type InvoiceObject } from './objects.ts';
 import { settleInvoices } from './settle.ts';
@@ -28,8 +27,6 @@ export const createInvoiceParams = z.strictObject({
   expand: expandParam,
 });
 export type CreateInvoiceParams = z.output<typeof createInvoiceParams>;
-
-const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 export async function createInvoice(ctx: RequestContext, params: CreateInvoiceParams): Promise<InvoiceObject> {
   const customer = await ctx.db.selectFrom('customers').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', params.customer).forNoKeyUpdate().executeTakeFirst();
@@ -59,22 +56,7 @@ export async function createInvoice(ctx: RequestContext, params: CreateInvoicePa
       ? (await ctx.db.selectFrom('tax_rates').select(['id', 'percentage', 'inclusive']).where('workspace_id', '=', ctx.workspace.id).where('id', 'in', rateIds).execute()).map((r) => [r.id, r])
       : [],
   );
-  const lines: DraftLine[] = items.map((item) => ({
-    id: newId('invoiceLine', now.getTime()),
-    amount: item.amount,
-    description: item.description,
-    quantity: item.quantity,
-    priceId: item.price_id,
-    productId: item.product_id,
-    unitAmountDecimal: item.unit_amount_decimal,
-    subscriptionId: item.subscription_id,
-    subscriptionItemId: item.subscription_item_id,
-    invoiceItemId: item.id,
-    proration: item.proration,
-    period: { start: seconds(item.period_start), end: seconds(item.period_end) },
-    discountable: item.discountable,
-    taxRates: (item.tax_rate_ids ?? []).flatMap((id) => rates.get(id) ?? []),
-  }));
+  const lines = items.map((item) => invoiceItemLine(item, (item.tax_rate_ids ?? []).flatMap((id) => rates.get(id) ?? [])));
   const invoice = buildInvoice({
     workspaceId: ctx.workspace.id,
     customer: { ...customer, address: customer.address },
