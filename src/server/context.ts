@@ -38,7 +38,3 @@ export interface RequestContext {
 export function livemode(workspace: WorkspaceRef): boolean {
   return workspace.mode === 'live';
 }
-
-export function unixSeconds(date: Date): number {
-  return Math.floor(date.getTime() / 1000);
-}

@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
 import { paginate, whereCreated, type ListParams } from '../../lib/pagination.ts';
 import type { RangeFilter } from '../../lib/params.ts';
-import { unixSeconds } from '../../server/context.ts';
+import { unixSeconds } from '../../lib/time.ts';
 import type { AuditLogTable } from './models.ts';
 
 type AuditRow = Selectable<AuditLogTable>;

@@ -4,7 +4,8 @@ import type { Executor } from '../../db/database.ts';
 import { resourceMissing } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { newToken, tokenHash } from '../../lib/secrets.ts';
-import { unixSeconds, type WorkspaceRef } from '../../server/context.ts';
+import type { WorkspaceRef } from '../../server/context.ts';
+import { unixSeconds } from '../../lib/time.ts';
 import type { WorkspaceMode } from '../workspaces/models.ts';
 import type { ApiKeyType, ApiKeysTable } from './models.ts';
 

@@ -6,7 +6,8 @@ import { resourceMissing } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { paginate, whereCreated, type ListParams } from '../../lib/pagination.ts';
 import type { RangeFilter } from '../../lib/params.ts';
-import { livemode, unixSeconds, type RequestContext, type WorkspaceRef } from '../../server/context.ts';
+import { livemode, type RequestContext, type WorkspaceRef } from '../../server/context.ts';
+import { unixSeconds } from '../../lib/time.ts';
 import type { EventData, EventsTable } from './models.ts';
 
 type EventRow = Selectable<EventsTable>;

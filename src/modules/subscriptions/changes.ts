@@ -23,18 +23,17 @@ import { nextActionDate } from './renewals.ts';
 import type { UpdateSubscriptionParams } from './schema.ts';
 import { findSubscriptionRow, invoiceSubscriptionNow, saveSubscription } from './service.ts';
 import { billingTime } from './test-clocks/service.ts';
+import { fromUnixSeconds, unixSeconds } from '../../lib/time.ts';
 
-const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
-const fromSeconds = (s: number): Date => new Date(s * 1000);
 const dateLabel = (at: Date) => at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 function prorationLine(sub: SubscriptionRow, entry: ItemWithPrice, data: BillingData, at: Date, kind: 'unused' | 'remaining'): DraftLine {
   const amount = prorationAmount({
     unitAmount: itemPeriodAmount(entry, sub.currency),
     quantity: 1n,
-    periodStart: seconds(sub.current_period_start),
-    periodEnd: seconds(sub.current_period_end),
-    from: seconds(at),
+    periodStart: unixSeconds(sub.current_period_start),
+    periodEnd: unixSeconds(sub.current_period_end),
+    from: unixSeconds(at),
   });
   const name = `${Number(entry.item.quantity)} × ${entry.productName}`;
   return {
@@ -49,7 +48,7 @@ function prorationLine(sub: SubscriptionRow, entry: ItemWithPrice, data: Billing
     subscriptionItemId: entry.item.id,
     invoiceItemId: null,
     proration: true,
-    period: { start: seconds(at), end: seconds(sub.current_period_end) },
+    period: { start: unixSeconds(at), end: unixSeconds(sub.current_period_end) },
     discountable: false,
     taxRates: taxRatesOf(sub, entry.item.tax_rate_ids, data),
   };
@@ -83,8 +82,8 @@ export async function savePendingItems(ctx: RequestContext, sub: SubscriptionRow
         unit_amount_decimal: line.unitAmountDecimal,
         proration: line.proration,
         discountable: line.discountable,
-        period_start: fromSeconds(line.period.start),
-        period_end: fromSeconds(line.period.end),
+        period_start: fromUnixSeconds(line.period.start),
+        period_end: fromUnixSeconds(line.period.end),
         tax_rate_ids: line.taxRates.map((r) => r.id),
         metadata: '{}',
         test_clock_id: sub.test_clock_id,
@@ -170,7 +169,7 @@ export async function updateSubscription(ctx: RequestContext, id: string, params
     throw invalidRequest(`The subscription ${id} has ended and cannot be changed.`, undefined, 'subscription_canceled');
   }
   const now = await billingTime(ctx, sub.test_clock_id);
-  const nowSeconds = seconds(now);
+  const nowSeconds = unixSeconds(now);
   const data = await loadBillingData(ctx.db, [sub], { withPendingItems: true });
   const current = data.itemsOf.get(billingKey(sub.workspace_id, sub.id)) ?? [];
   const before = subscriptionObject(sub, current, ctx.workspace);
@@ -183,7 +182,7 @@ export async function updateSubscription(ctx: RequestContext, id: string, params
   if (params.trial_end !== undefined && params.trial_end !== 'now' && params.trial_end <= nowSeconds) throw invalidRequest('trial_end must be in the future.', 'trial_end');
 
   const behavior = params.proration_behavior ?? 'create_prorations';
-  const at = params.proration_date !== undefined ? fromSeconds(params.proration_date) : now;
+  const at = params.proration_date !== undefined ? fromUnixSeconds(params.proration_date) : now;
   if (at.getTime() < sub.current_period_start.getTime() || at.getTime() > sub.current_period_end.getTime()) {
     throw invalidRequest('proration_date must be within the current period.', 'proration_date');
   }
@@ -228,11 +227,11 @@ export async function updateSubscription(ctx: RequestContext, id: string, params
     }
     sub.billing_cycle_anchor = now;
     sub.current_period_start = now;
-    sub.current_period_end = fromSeconds(periodContaining(nowSeconds, sub.interval, sub.interval_count, nowSeconds).end);
+    sub.current_period_end = fromUnixSeconds(periodContaining(nowSeconds, sub.interval, sub.interval_count, nowSeconds).end);
     data.itemsOf.set(billingKey(sub.workspace_id, sub.id), entries);
     invoiceLines = [...(invoiceLines ?? []), ...itemLines(sub, entries, data, { start: now, end: sub.current_period_end })];
   } else if (params.trial_end !== undefined && params.trial_end !== 'now') {
-    sub.trial_end = fromSeconds(params.trial_end);
+    sub.trial_end = fromUnixSeconds(params.trial_end);
     sub.current_period_end = sub.trial_end;
     sub.status = 'trialing';
   }
@@ -243,7 +242,7 @@ export async function updateSubscription(ctx: RequestContext, id: string, params
     sub.canceled_at = params.cancel_at_period_end ? now : null;
   }
   if (params.cancel_at !== undefined) {
-    sub.cancel_at = params.cancel_at === null ? null : fromSeconds(params.cancel_at);
+    sub.cancel_at = params.cancel_at === null ? null : fromUnixSeconds(params.cancel_at);
     sub.canceled_at = params.cancel_at === null ? (sub.cancel_at_period_end ? sub.canceled_at : null) : now;
   }
   if (params.cancellation_details) {
@@ -313,7 +312,7 @@ export async function previewSubscriptionChange(
   const now = await billingTime(ctx, sub.test_clock_id);
   const data = await loadBillingData(ctx.db, [sub], { withPendingItems: true, lockCustomers: false });
   const current = data.itemsOf.get(billingKey(sub.workspace_id, sub.id)) ?? [];
-  const at = details.proration_date !== undefined ? fromSeconds(details.proration_date) : now;
+  const at = details.proration_date !== undefined ? fromUnixSeconds(details.proration_date) : now;
   const behavior = details.proration_behavior ?? 'create_prorations';
   let next = current;
   let lines: DraftLine[] = [];
@@ -329,11 +328,11 @@ export async function previewSubscriptionChange(
     }
   }
   const pending = pendingItemLinesFor(sub, data);
-  const nextPeriod = periodContaining(seconds(sub.billing_cycle_anchor), sub.interval, sub.interval_count, seconds(sub.current_period_end));
+  const nextPeriod = periodContaining(unixSeconds(sub.billing_cycle_anchor), sub.interval, sub.interval_count, unixSeconds(sub.current_period_end));
   const renewal =
     behavior === 'always_invoice'
       ? []
-      : itemLines(sub, next, data, { start: sub.current_period_end, end: fromSeconds(nextPeriod.end) });
+      : itemLines(sub, next, data, { start: sub.current_period_end, end: fromUnixSeconds(nextPeriod.end) });
   const customer = data.customers.get(billingKey(sub.workspace_id, sub.customer_id));
   if (!customer) throw new Error('customer not loaded');
   return buildInvoice({

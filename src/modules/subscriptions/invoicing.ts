@@ -13,8 +13,8 @@ import { lineAmount } from '../catalog/tiers.ts';
 import type { BillingData, ItemWithPrice } from './billing-data.ts';
 import { billingKey } from './billing-data.ts';
 import type { StoredDiscount, SubscriptionRow } from './models.ts';
+import { unixSeconds } from '../../lib/time.ts';
 
-const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 /** The amount one period of an item costs, in the subscription's currency. */
 export function itemPeriodAmount(entry: ItemWithPrice, currency: string): bigint {
@@ -57,7 +57,7 @@ export function itemLines(sub: SubscriptionRow, items: readonly ItemWithPrice[],
     subscriptionItemId: entry.item.id,
     invoiceItemId: null,
     proration: false,
-    period: { start: seconds(period.start), end: seconds(period.end) },
+    period: { start: unixSeconds(period.start), end: unixSeconds(period.end) },
     discountable: true,
     taxRates: taxRatesOf(sub, entry.item.tax_rate_ids, data),
   }));
@@ -75,7 +75,7 @@ export function activeDiscounts(
   at: Date,
 ): { stored: StoredDiscount; coupon: Coupon & { duration: string } }[] {
   return sub.discounts.flatMap((stored) => {
-    if (stored.end !== null && stored.end <= seconds(at)) return [];
+    if (stored.end !== null && stored.end <= unixSeconds(at)) return [];
     const coupon = data.coupons.get(billingKey(sub.workspace_id, stored.coupon));
     if (!coupon) return [];
     // An amount-off coupon in another currency applies its amount for this one, if it has it.
@@ -90,5 +90,5 @@ export function activeDiscounts(
  */
 export function remainingDiscounts(sub: SubscriptionRow, applied: readonly { stored: StoredDiscount; coupon: { duration: string } }[], at: Date): StoredDiscount[] {
   const spent = new Set(applied.filter((d) => d.coupon.duration === 'once').map((d) => d.stored.id));
-  return sub.discounts.filter((d) => !spent.has(d.id) && (d.end === null || d.end > seconds(at)));
+  return sub.discounts.filter((d) => !spent.has(d.id) && (d.end === null || d.end > unixSeconds(at)));
 }

@@ -4,11 +4,10 @@ import { livemode, type WorkspaceRef } from '../../server/context.ts';
 import type { PricesTable } from '../catalog/prices/models.ts';
 import { priceObject } from '../catalog/prices/service.ts';
 import type { SubscriptionItemRow, SubscriptionRow } from './models.ts';
+import { unixSeconds, unixSecondsOrNull } from '../../lib/time.ts';
 
 type PriceRow = Selectable<PricesTable>;
 
-const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
-const secondsOrNull = (date: Date | null): number | null => (date ? seconds(date) : null);
 
 /** Price objects are shared by every item with that price in a batch: built once each. */
 export class PriceObjects {
@@ -28,9 +27,9 @@ export function subscriptionItemObject(item: SubscriptionItemRow, price: PriceRo
   return {
     id: item.id,
     object: 'subscription_item' as const,
-    created: seconds(item.created_at),
-    current_period_end: seconds(subscription.current_period_end),
-    current_period_start: seconds(subscription.current_period_start),
+    created: unixSeconds(item.created_at),
+    current_period_end: unixSeconds(subscription.current_period_end),
+    current_period_start: unixSeconds(subscription.current_period_start),
     discounts: [] as string[],
     metadata: item.metadata,
     price: prices.get(price),
@@ -49,13 +48,13 @@ export function subscriptionObject(
   return {
     id: row.id,
     object: 'subscription' as const,
-    billing_cycle_anchor: seconds(row.billing_cycle_anchor),
-    cancel_at: secondsOrNull(row.cancel_at),
+    billing_cycle_anchor: unixSeconds(row.billing_cycle_anchor),
+    cancel_at: unixSecondsOrNull(row.cancel_at),
     cancel_at_period_end: row.cancel_at_period_end,
-    canceled_at: secondsOrNull(row.canceled_at),
+    canceled_at: unixSecondsOrNull(row.canceled_at),
     cancellation_details: row.cancellation_details ?? { comment: null, feedback: null, reason: null },
     collection_method: row.collection_method,
-    created: seconds(row.created_at),
+    created: unixSeconds(row.created_at),
     currency: row.currency,
     customer: row.customer_id,
     days_until_due: row.days_until_due,
@@ -63,7 +62,7 @@ export function subscriptionObject(
     default_tax_rates: row.default_tax_rate_ids,
     description: row.description,
     discounts: row.discounts.map((d) => d.id),
-    ended_at: secondsOrNull(row.ended_at),
+    ended_at: unixSecondsOrNull(row.ended_at),
     items: {
       object: 'list' as const,
       data: items.map(({ item, price }) => subscriptionItemObject(item, price, row, prices)),
@@ -75,12 +74,12 @@ export function subscriptionObject(
     metadata: row.metadata,
     pause_collection: row.pause_collection,
     schedule: row.schedule_id,
-    start_date: seconds(row.start_date),
+    start_date: unixSeconds(row.start_date),
     status: row.status,
     test_clock: row.test_clock_id,
-    trial_end: secondsOrNull(row.trial_end),
+    trial_end: unixSecondsOrNull(row.trial_end),
     trial_settings: { end_behavior: { missing_payment_method: row.trial_missing_payment_method } },
-    trial_start: secondsOrNull(row.trial_start),
+    trial_start: unixSecondsOrNull(row.trial_start),
   };
 }
 export type SubscriptionObject = ReturnType<typeof subscriptionObject>;

@@ -15,6 +15,7 @@ import { promotionCodeIsRedeemable } from '../catalog/promotion-codes/service.ts
 import type { PriceRow } from './billing-data.ts';
 import type { StoredDiscount } from './models.ts';
 import { addMonthsTo } from './periods.ts';
+import { unixSeconds } from '../../lib/time.ts';
 
 const missing = (kind: string, id: string, param: string) => new ApiError(400, 'invalid_request_error', `No such ${kind}: '${id}'`, { code: 'resource_missing', param });
 
@@ -106,7 +107,7 @@ export async function redeemDiscounts(
     }
     if (stored.some((d) => d.coupon === coupon.id)) throw invalidRequest(`The coupon ${coupon.id} is given twice.`, at);
     await ctx.db.updateTable('coupons').set((eb) => ({ times_redeemed: eb('times_redeemed', '+', 1) })).where('workspace_id', '=', ctx.workspace.id).where('id', '=', coupon.id).execute();
-    const start = Math.floor(now.getTime() / 1000);
+    const start = unixSeconds(now);
     stored.push({
       id: newId('discount', now.getTime()),
       coupon: coupon.id,

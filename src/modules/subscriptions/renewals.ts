@@ -21,20 +21,20 @@ import { subscriptionObject, PriceObjects } from './objects.ts';
 import { periodContaining } from './periods.ts';
 import { advanceSchedules } from './schedules/service.ts';
 import { prorateSpan } from './proration.ts';
+import { fromUnixSeconds, unixSeconds } from '../../lib/time.ts';
 
 /** Which subscriptions a run looks at: all real-time ones, or one test clock's. */
 export type BillingScope = { kind: 'live' } | { kind: 'clock'; workspaceId: string; clockId: string };
 
-const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 export function subscriptionTimes(sub: SubscriptionRow) {
   return {
     status: sub.status,
-    created: seconds(sub.created_at),
-    currentPeriodEnd: seconds(sub.current_period_end),
-    trialEnd: sub.trial_end ? seconds(sub.trial_end) : null,
+    created: unixSeconds(sub.created_at),
+    currentPeriodEnd: unixSeconds(sub.current_period_end),
+    trialEnd: sub.trial_end ? unixSeconds(sub.trial_end) : null,
     trialWillEndSent: sub.trial_will_end_sent,
-    cancelAt: sub.cancel_at ? seconds(sub.cancel_at) : null,
+    cancelAt: sub.cancel_at ? unixSeconds(sub.cancel_at) : null,
     cancelAtPeriodEnd: sub.cancel_at_period_end,
     pauseCollection: sub.pause_collection,
   };
@@ -43,7 +43,7 @@ export function subscriptionTimes(sub: SubscriptionRow) {
 /** next_action_at for the row as it now stands. */
 export function nextActionDate(sub: SubscriptionRow): Date | null {
   const at = nextActionAt(subscriptionTimes(sub));
-  return at === null ? null : new Date(at * 1000);
+  return at === null ? null : fromUnixSeconds(at);
 }
 
 /** The subscription columns the billing run changes, for bulk updates. */
@@ -112,7 +112,7 @@ export async function renewDueSubscriptions(db: Executor, now: Date, scope: Bill
     }
     return ctx;
   };
-  const nowSeconds = seconds(now);
+  const nowSeconds = unixSeconds(now);
   const work: Work[] = [];
   for (const { mode, account_id, ...sub } of rows) {
     const step = dueStep(subscriptionTimes(sub), nowSeconds);
@@ -121,7 +121,7 @@ export async function renewDueSubscriptions(db: Executor, now: Date, scope: Bill
   }
   // Schedules first: a phase that ends now changes the items the renewal bills.
   const scheduled = work.filter((w) => w.sub.schedule_id && (w.step?.kind === 'renew' || w.step?.kind === 'cancel'));
-  const stepAt = new Map(scheduled.map((w) => [w.sub.id, new Date((w.step?.at ?? nowSeconds) * 1000)]));
+  const stepAt = new Map(scheduled.map((w) => [w.sub.id, fromUnixSeconds(w.step?.at ?? nowSeconds)]));
   if (scheduled.length > 0) await advanceSchedules(db, scheduled.map((w) => w.sub), (sub) => stepAt.get(sub.id) ?? now);
   const data = await loadBillingData(db, work.map((w) => w.sub), { withPendingItems: work.some((w) => w.step?.kind === 'renew') });
 
@@ -131,7 +131,7 @@ export async function renewDueSubscriptions(db: Executor, now: Date, scope: Bill
     const { sub, step } = w;
     sub.next_action_at = nextActionDate(sub);
     if (!step) continue;
-    const at = new Date(step.at * 1000);
+    const at = fromUnixSeconds(step.at);
     sub.updated_at = now;
     switch (step.kind) {
       case 'expire':
@@ -204,11 +204,11 @@ function renew(w: Work, data: BillingData, at: Date, now: Date, claimedItems: Se
   }
   if (endingTrial) sub.status = 'active';
 
-  const period = periodContaining(seconds(sub.billing_cycle_anchor), sub.interval, sub.interval_count, seconds(at));
-  const start = new Date(period.start * 1000);
+  const period = periodContaining(unixSeconds(sub.billing_cycle_anchor), sub.interval, sub.interval_count, unixSeconds(at));
+  const start = fromUnixSeconds(period.start);
   // A cancel_at inside the new period ends it there: the last renewal is prorated up to it.
-  const cancelAt = sub.cancel_at !== null && sub.cancel_at.getTime() < period.end * 1000 ? seconds(sub.cancel_at) : null;
-  const end = new Date((cancelAt ?? period.end) * 1000);
+  const cancelAt = sub.cancel_at !== null && sub.cancel_at.getTime() < period.end * 1000 ? unixSeconds(sub.cancel_at) : null;
+  const end = fromUnixSeconds(cancelAt ?? period.end);
   const pendingItems = (data.pendingItems.get(billingKey(sub.workspace_id, sub.customer_id)) ?? []).filter(
     (item) => (item.subscription_id === sub.id || item.subscription_id === null) && item.currency === sub.currency && !claimedItems.has(item.id),
   );

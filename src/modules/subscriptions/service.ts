@@ -21,9 +21,8 @@ import { prorateSpan } from './proration.ts';
 import { checkItemAmount, checkPaymentMethod, checkRecurringPrice, checkTaxRates, loadPrices, redeemDiscounts } from './references.ts';
 import { nextActionDate } from './renewals.ts';
 import type { CancelSubscriptionParams, CreateSubscriptionParams, ListSubscriptionsParams, ResumeSubscriptionParams } from './schema.ts';
+import { fromUnixSeconds, unixSeconds } from '../../lib/time.ts';
 
-const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
-const fromSeconds = (s: number): Date => new Date(s * 1000);
 
 export async function findSubscriptionRow(ctx: RequestContext, id: string, options: { lock?: boolean } = {}): Promise<SubscriptionRow> {
   let query = ctx.db.selectFrom('subscriptions').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', id);
@@ -67,7 +66,7 @@ function oneOffLines(sub: SubscriptionRow, adds: CreateSubscriptionParams['add_i
       subscriptionItemId: null,
       invoiceItemId: null,
       proration: false,
-      period: { start: seconds(at), end: seconds(at) },
+      period: { start: unixSeconds(at), end: unixSeconds(at) },
       discountable: true,
       taxRates: taxRatesOf(sub, add.tax_rates ?? null, data),
     };
@@ -154,7 +153,7 @@ export async function createSubscription(ctx: RequestContext, params: CreateSubs
     throw invalidRequest('days_until_due is only for collection_method=send_invoice.', 'days_until_due');
   }
 
-  const nowSeconds = seconds(now);
+  const nowSeconds = unixSeconds(now);
   let trialEnd: number | null = null;
   if (params.trial_end !== undefined && params.trial_end !== 'now') {
     if (params.trial_end <= nowSeconds) throw invalidRequest('trial_end must be in the future.', 'trial_end');
@@ -186,15 +185,15 @@ export async function createSubscription(ctx: RequestContext, params: CreateSubs
     default_payment_method_id: params.default_payment_method ?? null,
     default_tax_rate_ids: params.default_tax_rates ?? [],
     description: params.description ?? null,
-    billing_cycle_anchor: fromSeconds(anchor),
+    billing_cycle_anchor: fromUnixSeconds(anchor),
     current_period_start: now,
-    current_period_end: fromSeconds(firstEnd),
+    current_period_end: fromUnixSeconds(firstEnd),
     start_date: now,
     trial_start: trialEnd !== null ? now : null,
-    trial_end: trialEnd !== null ? fromSeconds(trialEnd) : null,
+    trial_end: trialEnd !== null ? fromUnixSeconds(trialEnd) : null,
     trial_missing_payment_method: params.trial_settings?.end_behavior.missing_payment_method ?? 'create_invoice',
     trial_will_end_sent: false,
-    cancel_at: params.cancel_at !== undefined ? fromSeconds(params.cancel_at) : null,
+    cancel_at: params.cancel_at !== undefined ? fromUnixSeconds(params.cancel_at) : null,
     cancel_at_period_end: params.cancel_at_period_end ?? false,
     canceled_at: null,
     ended_at: null,
@@ -356,11 +355,11 @@ export async function resumeSubscription(ctx: RequestContext, id: string, _param
   const before = await subscriptionObjectOf(ctx, sub);
   const data = await loadBillingData(ctx.db, [sub], { withPendingItems: true });
   const entries = data.itemsOf.get(billingKey(sub.workspace_id, sub.id)) ?? [];
-  const nowSeconds = seconds(now);
+  const nowSeconds = unixSeconds(now);
   sub.status = 'active';
   sub.billing_cycle_anchor = now;
   sub.current_period_start = now;
-  sub.current_period_end = fromSeconds(periodContaining(nowSeconds, sub.interval, sub.interval_count, nowSeconds).end);
+  sub.current_period_end = fromUnixSeconds(periodContaining(nowSeconds, sub.interval, sub.interval_count, nowSeconds).end);
   await invoiceSubscriptionNow(ctx, sub, data, itemLines(sub, entries, data, { start: now, end: sub.current_period_end }), {
     reason: 'subscription_update',
     at: now,

@@ -11,8 +11,8 @@ import { checkTaxRates, loadPrices } from '../../subscriptions/references.ts';
 import { billingTime } from '../../subscriptions/test-clocks/service.ts';
 import type { InvoiceItemRow } from '../invoices/models.ts';
 import type { CreateInvoiceItemParams, InvoiceItemObject, ListInvoiceItemsParams, UpdateInvoiceItemParams } from './schema.ts';
+import { fromUnixSeconds, unixSeconds } from '../../../lib/time.ts';
 
-const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 export function invoiceItemObject(row: InvoiceItemRow, ctx: Pick<RequestContext, 'workspace'>): InvoiceItemObject {
   return {
@@ -21,14 +21,14 @@ export function invoiceItemObject(row: InvoiceItemRow, ctx: Pick<RequestContext,
     amount: Number(row.amount),
     currency: row.currency,
     customer: row.customer_id,
-    date: seconds(row.created_at),
+    date: unixSeconds(row.created_at),
     description: row.description,
     discountable: row.discountable,
     invoice: row.invoice_id,
     livemode: livemode(ctx.workspace),
     metadata: row.metadata,
     parent: row.subscription_id ? { type: 'subscription_details', subscription_details: { subscription: row.subscription_id } } : null,
-    period: { start: seconds(row.period_start), end: seconds(row.period_end) },
+    period: { start: unixSeconds(row.period_start), end: unixSeconds(row.period_end) },
     pricing: row.price_id
       ? { type: 'price_details', price_details: { price: row.price_id, product: row.product_id ?? '' }, unit_amount_decimal: row.unit_amount_decimal }
       : null,
@@ -103,8 +103,8 @@ export async function createInvoiceItem(ctx: RequestContext, params: CreateInvoi
     unit_amount_decimal: unitAmountDecimal,
     proration: false,
     discountable: params.discountable ?? amount > 0n,
-    period_start: params.period ? new Date(params.period.start * 1000) : now,
-    period_end: params.period ? new Date(params.period.end * 1000) : now,
+    period_start: params.period ? fromUnixSeconds(params.period.start) : now,
+    period_end: params.period ? fromUnixSeconds(params.period.end) : now,
     tax_rate_ids: params.tax_rates ?? null,
     metadata: applyMetadata({}, params.metadata),
     test_clock_id: customer.test_clock_id,

@@ -9,6 +9,7 @@ import { applyDiscounts, type Coupon } from '../discounts.ts';
 import { lineTax, type TaxRate } from '../tax.ts';
 import { invoiceTotals, type InvoiceTotals } from '../totals.ts';
 import type { InvoiceItemRow, StoredDiscountAmount, StoredTaxAmount } from './models.ts';
+import { unixSeconds } from '../../../lib/time.ts';
 
 export interface DraftLine {
   id: string;
@@ -30,7 +31,6 @@ export interface DraftLine {
 
 /** The line an invoice item (a proration, a one-off charge) becomes, with its tax rates. */
 export function invoiceItemLine(item: InvoiceItemRow, taxRates: readonly TaxRate[]): DraftLine {
-  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
   return {
     id: newId('invoiceLine', item.created_at.getTime()),
     amount: item.amount,
@@ -43,7 +43,7 @@ export function invoiceItemLine(item: InvoiceItemRow, taxRates: readonly TaxRate
     subscriptionItemId: item.subscription_item_id,
     invoiceItemId: item.id,
     proration: item.proration,
-    period: { start: seconds(item.period_start), end: seconds(item.period_end) },
+    period: { start: unixSeconds(item.period_start), end: unixSeconds(item.period_end) },
     discountable: item.discountable,
     taxRates,
   };

@@ -15,6 +15,7 @@ import { invoiceTotals } from '../totals.ts';
 import { composeInvoice, type DraftLine, type InvoiceDiscount } from './compose.ts';
 import type { BillingReason, InvoiceLineRow, InvoiceRow, PaymentError } from './models.ts';
 import { invoiceObject } from './objects.ts';
+import { fromUnixSeconds, unixSeconds } from '../../../lib/time.ts';
 
 /** What writing billing records needs: a request's context or the billing run's. */
 export interface BillingContext {
@@ -145,8 +146,8 @@ export function buildInvoice(input: {
     subscription_item_id: line.subscriptionItemId,
     invoice_item_id: line.invoiceItemId,
     proration: line.proration,
-    period_start: new Date(line.period.start * 1000),
-    period_end: new Date(line.period.end * 1000),
+    period_start: fromUnixSeconds(line.period.start),
+    period_end: fromUnixSeconds(line.period.end),
     discountable: line.discountable,
     discount_amounts: line.discountAmounts,
     taxes: line.taxes,
@@ -222,7 +223,7 @@ export function chargeKey(row: InvoiceRow): string {
   const attempt = row.attempt_count + 1;
   // A renewal is unique per subscription period (even if its invoice were made again).
   return row.cycle_period_start && row.subscription_id
-    ? `renewal:${row.subscription_id}:${row.cycle_period_start.getTime() / 1000}:${attempt}`
+    ? `renewal:${row.subscription_id}:${unixSeconds(row.cycle_period_start)}:${attempt}`
     : `invoice:${row.id}:${attempt}`;
 }
 

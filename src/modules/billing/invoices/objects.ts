@@ -2,9 +2,8 @@
 import type { WorkspaceRef } from '../../../server/context.ts';
 import { livemode } from '../../../server/context.ts';
 import type { InvoiceLineRow, InvoiceRow, StoredDiscountAmount, StoredTaxAmount } from './models.ts';
+import { unixSeconds, unixSecondsOrNull } from '../../../lib/time.ts';
 
-const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
-const secondsOrNull = (date: Date | null): number | null => (date ? seconds(date) : null);
 /** Amounts are at most 10^15 − 1 minor units (lib/money.ts), well inside a safe integer. */
 const amount = (value: bigint): number => Number(value);
 
@@ -62,7 +61,7 @@ export function invoiceLineObject(line: InvoiceLineRow, workspace: WorkspaceRef)
     livemode: livemode(workspace),
     metadata: line.metadata,
     parent,
-    period: { start: seconds(line.period_start), end: seconds(line.period_end) },
+    period: { start: unixSeconds(line.period_start), end: unixSeconds(line.period_end) },
     pretax_credit_amounts: [],
     pricing: line.price_id
       ? {
@@ -91,10 +90,10 @@ export function invoiceObject(row: InvoiceRow, lines: readonly InvoiceLineRow[],
     attempt_count: row.attempt_count,
     attempted: row.attempted,
     auto_advance: row.auto_advance,
-    automatically_finalizes_at: secondsOrNull(row.automatically_finalizes_at),
+    automatically_finalizes_at: unixSecondsOrNull(row.automatically_finalizes_at),
     billing_reason: row.billing_reason,
     collection_method: row.collection_method,
-    created: seconds(row.created_at),
+    created: unixSeconds(row.created_at),
     currency: row.currency,
     customer: row.customer_id,
     customer_address: row.customer_address,
@@ -104,8 +103,8 @@ export function invoiceObject(row: InvoiceRow, lines: readonly InvoiceLineRow[],
     default_tax_rates: row.default_tax_rate_ids,
     description: row.description,
     discounts: row.discounts.map((d) => d.id),
-    due_date: secondsOrNull(row.due_date),
-    effective_at: secondsOrNull(row.finalized_at),
+    due_date: unixSecondsOrNull(row.due_date),
+    effective_at: unixSecondsOrNull(row.finalized_at),
     ending_balance: row.ending_balance === null ? null : amount(row.ending_balance),
     footer: row.footer,
     invoice_pdf: id ? `/v1/invoices/${id}/pdf` : null,
@@ -118,7 +117,7 @@ export function invoiceObject(row: InvoiceRow, lines: readonly InvoiceLineRow[],
     },
     livemode: livemode(workspace),
     metadata: row.metadata,
-    next_payment_attempt: secondsOrNull(row.next_payment_attempt),
+    next_payment_attempt: unixSecondsOrNull(row.next_payment_attempt),
     number: row.number,
     parent: row.subscription_id
       ? {
@@ -127,15 +126,15 @@ export function invoiceObject(row: InvoiceRow, lines: readonly InvoiceLineRow[],
           subscription_details: { metadata: {}, subscription: row.subscription_id },
         }
       : null,
-    period_end: seconds(row.period_end),
-    period_start: seconds(row.period_start),
+    period_end: unixSeconds(row.period_end),
+    period_start: unixSeconds(row.period_start),
     starting_balance: amount(row.starting_balance),
     status: row.status,
     status_transitions: {
-      finalized_at: secondsOrNull(row.finalized_at),
-      marked_uncollectible_at: secondsOrNull(row.marked_uncollectible_at),
-      paid_at: secondsOrNull(row.paid_at),
-      voided_at: secondsOrNull(row.voided_at),
+      finalized_at: unixSecondsOrNull(row.finalized_at),
+      marked_uncollectible_at: unixSecondsOrNull(row.marked_uncollectible_at),
+      paid_at: unixSecondsOrNull(row.paid_at),
+      voided_at: unixSecondsOrNull(row.voided_at),
     },
     subtotal: amount(row.subtotal),
     subtotal_excluding_tax: null,

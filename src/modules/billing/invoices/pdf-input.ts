@@ -1,7 +1,7 @@
 import type { InvoicePdfInput } from './pdf.ts';
 import type { InvoiceLineRow, InvoiceRow } from './models.ts';
+import { unixSeconds, unixSecondsOrNull } from '../../../lib/time.ts';
 
-const seconds = (date: Date | null): number | null => (date ? Math.floor(date.getTime() / 1000) : null);
 
 /** The customer balance taken into a finalized invoice (≤ 0 for a credit; billing/totals.ts). */
 function appliedBalance(row: InvoiceRow): bigint {
@@ -18,17 +18,17 @@ export function pdfInputOf(row: InvoiceRow, lines: readonly InvoiceLineRow[], se
     status: row.status,
     currency: row.currency,
     locale: row.customer_locale ?? 'en',
-    issuedAt: seconds(row.finalized_at ?? row.created_at) ?? 0,
-    dueDate: seconds(row.due_date),
-    paidAt: seconds(row.paid_at),
+    issuedAt: unixSeconds(row.finalized_at ?? row.created_at),
+    dueDate: unixSecondsOrNull(row.due_date),
+    paidAt: unixSecondsOrNull(row.paid_at),
     seller: { name: sellerName },
     customer: { name: row.customer_name, email: row.customer_email, address },
     lines: lines.map((line) => ({
       description: line.description ?? '',
       quantity: line.quantity === null ? null : Number(line.quantity),
       amount: line.amount,
-      periodStart: seconds(line.period_start),
-      periodEnd: seconds(line.period_end),
+      periodStart: unixSecondsOrNull(line.period_start),
+      periodEnd: unixSecondsOrNull(line.period_end),
     })),
     subtotal: row.subtotal,
     discounts: row.total_discount_amounts.map((d) => ({ name: names.coupons.get(d.coupon) ?? d.coupon, amount: BigInt(d.amount) })),

@@ -5,7 +5,8 @@ import { newId } from '../../../lib/ids.ts';
 import { paginateByCreation, whereCreated, type ListParams } from '../../../lib/pagination.ts';
 import { applyMetadata, givenParams } from '../../../lib/params.ts';
 import { parseSearchQuery, type SearchClause } from '../../../lib/search-query.ts';
-import { livemode, unixSeconds, type RequestContext } from '../../../server/context.ts';
+import { livemode, type RequestContext } from '../../../server/context.ts';
+import { unixSeconds } from '../../../lib/time.ts';
 import { recordEvent, recordUpdate } from '../../events/service.ts';
 import type { ProductsTable } from './models.ts';
 import {

@@ -8,7 +8,8 @@ import { invalidRequest, resourceMissing } from '../../../lib/errors.ts';
 import { hasPrefix, newId } from '../../../lib/ids.ts';
 import { paginate } from '../../../lib/pagination.ts';
 import { applyMetadata } from '../../../lib/params.ts';
-import { livemode, unixSeconds, type RequestContext } from '../../../server/context.ts';
+import { livemode, type RequestContext } from '../../../server/context.ts';
+import { fromUnixSeconds, unixSeconds, unixSecondsOrNull } from '../../../lib/time.ts';
 import type { Executor } from '../../../db/database.ts';
 import { recordEvent } from '../../events/service.ts';
 import { updateSubscription } from '../changes.ts';
@@ -21,16 +22,14 @@ import { billingTime } from '../test-clocks/service.ts';
 import type { ScheduleRow, SchedulePhase } from './models.ts';
 import type { CreateScheduleParams, ListSchedulesParams, PhaseParam, ScheduleObject, UpdateScheduleParams } from './schema.ts';
 
-const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
-const secondsOrNull = (date: Date | null): number | null => (date ? seconds(date) : null);
 
 export function scheduleObject(row: ScheduleRow, ctx: Pick<RequestContext, 'workspace'>): ScheduleObject {
   const current = row.status === 'active' ? row.phases[row.current_phase] : undefined;
   return {
     id: row.id,
     object: 'subscription_schedule',
-    canceled_at: secondsOrNull(row.canceled_at),
-    completed_at: secondsOrNull(row.completed_at),
+    canceled_at: unixSecondsOrNull(row.canceled_at),
+    completed_at: unixSecondsOrNull(row.completed_at),
     created: unixSeconds(row.created_at),
     current_phase: current ? { start_date: current.start_date, end_date: current.end_date } : null,
     customer: row.customer_id,
@@ -38,7 +37,7 @@ export function scheduleObject(row: ScheduleRow, ctx: Pick<RequestContext, 'work
     livemode: livemode(ctx.workspace),
     metadata: row.metadata,
     phases: row.phases.map((p) => ({ ...p, items: p.items.map((i) => ({ ...i, tax_rates: i.tax_rates ?? [] })) })),
-    released_at: secondsOrNull(row.released_at),
+    released_at: unixSecondsOrNull(row.released_at),
     released_subscription: row.released_subscription_id,
     status: row.status,
     subscription: row.subscription_id,
@@ -95,7 +94,7 @@ async function resolvePhases(ctx: RequestContext, params: readonly PhaseParam[],
 async function applyEndBehavior(ctx: RequestContext, subscriptionId: string, row: Pick<ScheduleRow, 'end_behavior' | 'phases'>): Promise<void> {
   const sub = await findSubscriptionRow(ctx, subscriptionId, { lock: true });
   const last = row.phases.at(-1);
-  sub.cancel_at = row.end_behavior === 'cancel' && last ? new Date(last.end_date * 1000) : null;
+  sub.cancel_at = row.end_behavior === 'cancel' && last ? fromUnixSeconds(last.end_date) : null;
   sub.next_action_at = nextActionDate(sub);
   await saveSubscription(ctx, sub);
 }
@@ -121,8 +120,8 @@ export async function createSchedule(ctx: RequestContext, params: CreateSchedule
     const items = await ctx.db.selectFrom('subscription_items').selectAll().where('workspace_id', '=', ctx.workspace.id).where('subscription_id', '=', sub.id).orderBy('id').execute();
     phases = [
       {
-        start_date: seconds(sub.current_period_start),
-        end_date: seconds(sub.current_period_end),
+        start_date: unixSeconds(sub.current_period_start),
+        end_date: unixSeconds(sub.current_period_end),
         items: items.map((i) => ({ price: i.price_id, quantity: Number(i.quantity), tax_rates: i.tax_rate_ids })),
         proration_behavior: 'create_prorations',
         metadata: {},
@@ -139,7 +138,7 @@ export async function createSchedule(ctx: RequestContext, params: CreateSchedule
       items: (first?.items ?? []).map((i) => ({ price: i.price, quantity: i.quantity, tax_rates: i.tax_rates })),
     });
     sub = await findSubscriptionRow(ctx, created.id, { lock: true });
-    phases = await resolvePhases(ctx, params.phases, seconds(sub.start_date), sub.currency);
+    phases = await resolvePhases(ctx, params.phases, unixSeconds(sub.start_date), sub.currency);
   }
   const now = await billingTime(ctx, sub.test_clock_id);
   const row: ScheduleRow = {
@@ -272,7 +271,7 @@ export async function advanceSchedules(db: Executor, subs: readonly Subscription
     if (!row || row.status !== 'active') continue;
     const when = at(sub);
     const phase = row.phases[row.current_phase];
-    if (!phase || phase.end_date > seconds(when)) continue;
+    if (!phase || phase.end_date > unixSeconds(when)) continue;
     const next = row.phases[row.current_phase + 1];
     if (next) {
       await db.deleteFrom('subscription_items').where('workspace_id', '=', sub.workspace_id).where('subscription_id', '=', sub.id).execute();

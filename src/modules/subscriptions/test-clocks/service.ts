@@ -2,7 +2,8 @@ import type { Selectable } from 'kysely';
 import { invalidRequest, resourceMissing } from '../../../lib/errors.ts';
 import { hasPrefix, newId } from '../../../lib/ids.ts';
 import { paginate } from '../../../lib/pagination.ts';
-import { unixSeconds, type RequestContext } from '../../../server/context.ts';
+import type { RequestContext } from '../../../server/context.ts';
+import { fromUnixSeconds, unixSeconds } from '../../../lib/time.ts';
 import type { TestClocksTable } from './models.ts';
 import { advanceClockTo } from '../../billing/run.ts';
 import type { AdvanceTestClockParams, CreateTestClockParams, ListTestClocksParams, TestClockObject } from './schema.ts';
@@ -52,7 +53,7 @@ export async function findTestClockRow(
  */
 export async function billingTime(ctx: Pick<RequestContext, 'db' | 'workspace'>, testClockId: string | null): Promise<Date> {
   // Whole seconds: Stripe's times are unix seconds, and periods are computed in seconds.
-  if (!testClockId) return new Date(Math.floor(Date.now() / 1000) * 1000);
+  if (!testClockId) return fromUnixSeconds(unixSeconds(new Date()));
   const row = await ctx.db
     .selectFrom('test_clocks')
     .select('frozen_time')
@@ -71,7 +72,7 @@ export async function createTestClock(ctx: RequestContext, params: CreateTestClo
       workspace_id: ctx.workspace.id,
       id: newId('testClock', now.getTime()),
       name: params.name ?? null,
-      frozen_time: new Date(params.frozen_time * 1000),
+      frozen_time: fromUnixSeconds(params.frozen_time),
       deletes_after: new Date(now.getTime() + LIFETIME_MS),
       created_at: now,
       deleted_at: null,
@@ -108,7 +109,7 @@ export async function deleteTestClock(ctx: RequestContext, id: string): Promise<
  */
 export async function advanceTestClock(ctx: RequestContext, id: string, params: AdvanceTestClockParams): Promise<TestClockObject> {
   const clock = await findTestClockRow(ctx, id, 'id', { lock: true });
-  const target = new Date(params.frozen_time * 1000);
+  const target = fromUnixSeconds(params.frozen_time);
   if (target.getTime() <= clock.frozen_time.getTime()) {
     throw invalidRequest('The frozen_time must be after the test clock\'s current frozen_time.', 'frozen_time');
   }
