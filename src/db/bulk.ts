@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
 /**
  * One UPDATE for many rows, each with its own values: the rows travel as one jsonb array
@@ -16,9 +16,24 @@ export function bulkUpdate(
   const definition = names.map((name) => `${name} ${columns[name]}`).join(', ');
   const assignments = names.filter((name) => !keys.includes(name)).map((name) => `${name} = u.${name}`);
   const match = keys.map((key) => `t.${key} = u.${key}`).join(' AND ');
-  return sql`UPDATE ${sql.raw(table)} t SET ${sql.raw(assignments.join(', '))} FROM jsonb_to_recordset(${JSON.stringify(rows, jsonReady)}::jsonb) AS u(${sql.raw(definition)}) WHERE ${sql.raw(match)}`;
+  return sql`UPDATE ${sql.raw(table)} t SET ${sql.raw(assignments.join(', '))} FROM jsonb_to_recordset(${jsonRows(rows)}::jsonb) AS u(${sql.raw(definition)}) WHERE ${sql.raw(match)}`;
 }
 
-function jsonReady(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
+/** Rows as the JSON text `jsonb_to_recordset` reads: bigints as strings, Dates as ISO text. */
+export function jsonRows(rows: readonly Record<string, unknown>[]): string {
+  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+}
+
+/** A workspace-scoped key: the workspace and an id in it. */
+export interface WorkspaceKey {
+  workspace_id: string;
+  id: string;
+}
+
+/**
+ * `(workspaceColumn, idColumn) IN (the keys)`: one condition for a batch of keys from any
+ * workspaces, sent as two arrays (so the statement's text does not change with the count).
+ */
+export function inWorkspaceKeys(keys: readonly WorkspaceKey[], idColumn = 'id', workspaceColumn = 'workspace_id'): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.ref(workspaceColumn)}, ${sql.ref(idColumn)}) IN (SELECT * FROM unnest(${keys.map((k) => k.workspace_id)}::text[], ${keys.map((k) => k.id)}::text[]))`;
 }

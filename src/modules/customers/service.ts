@@ -1,4 +1,5 @@
 import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { inWorkspaceKeys } from '../../db/bulk.ts';
 import type { Database } from '../../db/database.ts';
 import { Batcher } from '../../lib/batch.ts';
 import { invalidRequest, resourceMissing } from '../../lib/errors.ts';
@@ -100,9 +101,7 @@ function batcherFor(db: Kysely<Database>): Batcher<{ workspaceId: string; id: st
         const rows = await db
           .selectFrom('customers')
           .selectAll()
-          .where(
-            sql<SqlBool>`(workspace_id, id) IN (SELECT * FROM unnest(${keys.map((k) => k.workspaceId)}::text[], ${keys.map((k) => k.id)}::text[]))`,
-          )
+          .where(inWorkspaceKeys(keys.map((k) => ({ workspace_id: k.workspaceId, id: k.id }))))
           .execute();
         return new Map(rows.map((row) => [`${row.workspace_id}/${row.id}`, row]));
       },

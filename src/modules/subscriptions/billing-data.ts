@@ -2,7 +2,8 @@
  * Everything billing a set of subscriptions needs, loaded with one query per table for the
  * whole set (the billing run's batches hold hundreds; an API change holds one).
  */
-import { sql, type Selectable, type SqlBool } from 'kysely';
+import type { Selectable } from 'kysely';
+import { inWorkspaceKeys } from '../../db/bulk.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Coupon } from '../billing/discounts.ts';
 import type { InvoiceCustomer } from '../billing/invoices/lifecycle.ts';
@@ -33,9 +34,6 @@ export interface BillingData {
 
 const key = (workspaceId: string, id: string) => `${workspaceId}/${id}`;
 
-function pairs(rows: readonly { workspace_id: string; id: string }[]) {
-  return sql<SqlBool>`(workspace_id, id) IN (SELECT * FROM unnest(${rows.map((r) => r.workspace_id)}::text[], ${rows.map((r) => r.id)}::text[]))`;
-}
 
 function group<T>(rows: readonly T[], by: (row: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
@@ -70,7 +68,7 @@ export async function loadBillingData(
     .selectAll('si')
     .select((eb) => [eb.fn.toJson('p').as('price'), 'pr.name as product_name'])
     .where(
-      sql<SqlBool>`(si.workspace_id, si.subscription_id) IN (SELECT * FROM unnest(${subs.map((s) => s.workspace_id)}::text[], ${subs.map((s) => s.id)}::text[]))`,
+      inWorkspaceKeys(subs, 'si.subscription_id', 'si.workspace_id'),
     )
     .orderBy('si.workspace_id')
     .orderBy('si.id');
@@ -104,14 +102,14 @@ export async function loadBillingData(
   ];
   const [pmRows, couponRows, taxRateRows, pendingRows] = await Promise.all([
     loadGatewayRefs(db, pmKeys),
-    couponKeys.length ? db.selectFrom('coupons').selectAll().where(pairs(couponKeys)).execute() : [],
-    taxRateKeys.length ? db.selectFrom('tax_rates').select(['workspace_id', 'id', 'percentage', 'inclusive']).where(pairs(taxRateKeys)).execute() : [],
+    couponKeys.length ? db.selectFrom('coupons').selectAll().where(inWorkspaceKeys(couponKeys)).execute() : [],
+    taxRateKeys.length ? db.selectFrom('tax_rates').select(['workspace_id', 'id', 'percentage', 'inclusive']).where(inWorkspaceKeys(taxRateKeys)).execute() : [],
     options.withPendingItems
       ? db
           .selectFrom('invoice_items')
           .selectAll()
           .where(
-            sql<SqlBool>`(workspace_id, customer_id) IN (SELECT * FROM unnest(${customerKeys.map((c) => c.workspace_id)}::text[], ${customerKeys.map((c) => c.id)}::text[]))`,
+            inWorkspaceKeys(customerKeys, 'customer_id'),
           )
           .where('invoice_id', 'is', null)
           .orderBy('id')
@@ -142,7 +140,7 @@ export async function loadInvoiceCustomers(
     .selectFrom('customers as c')
     .leftJoin('payment_methods as pm', (join) => join.onRef('pm.workspace_id', '=', 'c.workspace_id').onRef('pm.id', '=', 'c.default_payment_method_id'))
     .select(['c.workspace_id', 'c.id', 'c.name', 'c.email', 'c.address', 'c.preferred_locales', 'c.invoice_settings', 'c.balance', 'c.default_payment_method_id', 'c.test_clock_id', 'pm.gateway_ref'])
-    .where(sql<SqlBool>`(c.workspace_id, c.id) IN (SELECT * FROM unnest(${keys.map((c) => c.workspace_id)}::text[], ${keys.map((c) => c.id)}::text[]))`)
+    .where(inWorkspaceKeys(keys, 'c.id', 'c.workspace_id'))
     .orderBy('c.workspace_id')
     .orderBy('c.id');
   const rows = await (lock ? query.forNoKeyUpdate('c') : query).execute();
@@ -154,6 +152,6 @@ export async function loadInvoiceCustomers(
 /** Gateway references of payment methods, by `workspace/id`. */
 export async function loadGatewayRefs(db: Executor, keys: readonly { workspace_id: string; id: string }[]): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
-  const rows = await db.selectFrom('payment_methods').select(['workspace_id', 'id', 'gateway_ref']).where(pairs(keys)).execute();
+  const rows = await db.selectFrom('payment_methods').select(['workspace_id', 'id', 'gateway_ref']).where(inWorkspaceKeys(keys)).execute();
   return new Map(rows.map((r) => [key(r.workspace_id, r.id), r.gateway_ref]));
 }

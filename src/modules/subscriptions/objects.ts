@@ -83,24 +83,3 @@ export function subscriptionObject(
   };
 }
 export type SubscriptionObject = ReturnType<typeof subscriptionObject>;
-
-/** Stripe's Discount object for a discount stored on a subscription. */
-export function discountObject(
-  discount: SubscriptionRow['discounts'][number],
-  subscription: Pick<SubscriptionRow, 'id' | 'customer_id'>,
-  coupon: object,
-) {
-  return {
-    id: discount.id,
-    object: 'discount' as const,
-    coupon,
-    customer: subscription.customer_id,
-    end: discount.end,
-    invoice: null,
-    invoice_item: null,
-    promotion_code: discount.promotion_code,
-    start: discount.start,
-    subscription: subscription.id,
-    subscription_item: null,
-  };
-}

@@ -3,26 +3,19 @@
  * open invoices whose next payment attempt has come are charged. Batches are locked with
  * SKIP LOCKED; subscriptions whose status a payment changes are saved with their events.
  */
-import { sql, type SqlBool } from 'kysely';
 import type { Executor } from '../../../db/database.ts';
-import { bulkUpdate } from '../../../db/bulk.ts';
+import { bulkUpdate, inWorkspaceKeys } from '../../../db/bulk.ts';
 import { flushPendingWrites, newPendingWrites } from '../../../server/unit-of-work.ts';
 import { recordUpdate } from '../../events/service.ts';
 import { billingKey, loadBillingData, loadGatewayRefs, loadInvoiceCustomers } from '../../subscriptions/billing-data.ts';
 import type { SubscriptionRow } from '../../subscriptions/models.ts';
 import { subscriptionObject } from '../../subscriptions/objects.ts';
-import { nextActionDate } from '../../subscriptions/renewals.ts';
+import { nextActionDate, type BillingScope } from '../../subscriptions/renewals.ts';
 import type { BillingContext } from './lifecycle.ts';
 import type { InvoiceLineRow, InvoiceRow } from './models.ts';
 import { settleInvoices, type Settlement } from './settle.ts';
 
-export type InvoiceScope = { kind: 'live' } | { kind: 'clock'; workspaceId: string; clockId: string };
-
-function pairs(column: string, rows: readonly { workspace_id: string; id: string }[]) {
-  return sql<SqlBool>`(workspace_id, ${sql.ref(column)}) IN (SELECT * FROM unnest(${rows.map((r) => r.workspace_id)}::text[], ${rows.map((r) => r.id)}::text[]))`;
-}
-
-async function lockDueInvoices(db: Executor, kind: 'finalize' | 'collect', scope: InvoiceScope, now: Date, limit: number) {
+async function lockDueInvoices(db: Executor, kind: 'finalize' | 'collect', scope: BillingScope, now: Date, limit: number) {
   const column = kind === 'finalize' ? 'automatically_finalizes_at' : 'next_payment_attempt';
   let query = db
     .selectFrom('invoices as i')
@@ -57,7 +50,7 @@ export async function settleExisting(
   const lineRows = await db
     .selectFrom('invoice_lines')
     .selectAll()
-    .where(pairs('invoice_id', rows))
+    .where(inWorkspaceKeys(rows, 'invoice_id'))
     .orderBy('invoice_id')
     .orderBy('position')
     .execute();
@@ -68,7 +61,7 @@ export async function settleExisting(
   }
   const subKeys = rows.filter((r) => r.subscription_id).map((r) => ({ workspace_id: r.workspace_id, id: r.subscription_id as string }));
   const subs = subKeys.length
-    ? await db.selectFrom('subscriptions').selectAll().where(pairs('id', subKeys)).orderBy('workspace_id').orderBy('id').forUpdate().execute()
+    ? await db.selectFrom('subscriptions').selectAll().where(inWorkspaceKeys(subKeys)).orderBy('workspace_id').orderBy('id').forUpdate().execute()
     : [];
   const subOf = new Map(subs.map((s) => [billingKey(s.workspace_id, s.id), s]));
   const before = new Map(subs.map((s) => [billingKey(s.workspace_id, s.id), { ...s }]));
@@ -121,13 +114,13 @@ async function saveStatusChanges(db: Executor, settlements: readonly Settlement[
   );
 }
 
-export async function finalizeDueInvoices(db: Executor, now: Date, scope: InvoiceScope, limit: number): Promise<number> {
+export async function finalizeDueInvoices(db: Executor, now: Date, scope: BillingScope, limit: number): Promise<number> {
   const rows = await lockDueInvoices(db, 'finalize', scope, now, limit);
   await settleExisting(db, rows, now, { finalize: true });
   return rows.length;
 }
 
-export async function collectDueInvoices(db: Executor, now: Date, scope: InvoiceScope, limit: number): Promise<number> {
+export async function collectDueInvoices(db: Executor, now: Date, scope: BillingScope, limit: number): Promise<number> {
   const rows = await lockDueInvoices(db, 'collect', scope, now, limit);
   await settleExisting(db, rows, now, { finalize: false });
   return rows.length;

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../../../db/database.ts';
-import { bulkUpdate } from '../../../db/bulk.ts';
+import { bulkUpdate, jsonRows } from '../../../db/bulk.ts';
 import type { SubscriptionRow, SubscriptionStatus } from '../../subscriptions/models.ts';
 import {
   chargeInvoices,
@@ -182,7 +182,7 @@ async function numberAndQueue(
   if (balanceChanges.size > 0) {
     const changes = [...balanceChanges.values()];
     pending.inserts.push(
-      sql`UPDATE customers c SET balance = c.balance + u.delta FROM jsonb_to_recordset(${JSON.stringify(changes, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}::jsonb) AS u(workspace_id text, id text, delta bigint) WHERE c.workspace_id = u.workspace_id AND c.id = u.id`,
+      sql`UPDATE customers c SET balance = c.balance + u.delta FROM jsonb_to_recordset(${jsonRows(changes)}::jsonb) AS u(workspace_id text, id text, delta bigint) WHERE c.workspace_id = u.workspace_id AND c.id = u.id`,
     );
   }
 }

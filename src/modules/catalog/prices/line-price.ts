@@ -35,8 +35,3 @@ export function linePriceIn(row: PriceRow, currency: string): LinePrice | undefi
     transform_quantity: row.transform_quantity,
   };
 }
-
-/** Every currency the price can be charged in. */
-export function priceCurrencies(row: PriceRow): string[] {
-  return [row.currency, ...Object.keys(row.currency_options)];
-}
