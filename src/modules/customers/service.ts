@@ -125,6 +125,19 @@ async function findRow(ctx: RequestContext, id: string, options: { lock?: boolea
   return row;
 }
 
+/**
+ * The live customer a parameter of another object's request names (a subscription's, an
+ * invoice item's): a 400 naming the parameter when there is none. `lock` holds the row for
+ * changes to its balance or currency.
+ */
+export async function referencedCustomer(ctx: RequestContext, id: string, options: { param?: string; lock?: boolean } = {}): Promise<CustomerRow> {
+  let query = ctx.db.selectFrom('customers').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', id);
+  if (options.lock) query = query.forNoKeyUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row || row.deleted_at) throw invalidRequest(`No such customer: '${id}'`, options.param ?? 'customer', 'resource_missing');
+  return row;
+}
+
 /** A live (not deleted) customer of this workspace, for other modules to reference. */
 export async function getCustomer(ctx: RequestContext, id: string): Promise<CustomerObject> {
   const row = await findRow(ctx, id);

@@ -18,7 +18,7 @@ import type { SubscriptionItemRow, SubscriptionRow } from './models.ts';
 import { subscriptionObject, type SubscriptionObject } from './objects.ts';
 import { periodContaining } from './periods.ts';
 import { prorationAmount } from './proration.ts';
-import { checkItemAmount, checkPaymentMethod, checkRecurringPrice, checkTaxRates, loadPrices, redeemDiscounts } from './references.ts';
+import { checkDaysUntilDue, checkItemAmount, checkPaymentMethod, checkRecurringPrice, checkTaxRates, loadPrices, redeemDiscounts } from './references.ts';
 import { nextActionDate } from './renewals.ts';
 import type { UpdateSubscriptionParams } from './schema.ts';
 import { findSubscriptionRow, invoiceSubscriptionNow, saveSubscription } from './service.ts';
@@ -260,14 +260,12 @@ export async function updateSubscription(ctx: RequestContext, id: string, params
   if (params.description !== undefined) sub.description = params.description;
   if (params.metadata !== undefined) sub.metadata = applyMetadata(sub.metadata, params.metadata);
   const collectionMethod = params.collection_method ?? sub.collection_method;
-  if (params.days_until_due !== undefined && collectionMethod !== 'send_invoice') {
-    throw invalidRequest('days_until_due is only for collection_method=send_invoice.', 'days_until_due');
-  }
+  checkDaysUntilDue(collectionMethod, params.days_until_due);
   sub.collection_method = collectionMethod;
   sub.days_until_due = collectionMethod === 'send_invoice' ? (params.days_until_due ?? sub.days_until_due ?? 30) : null;
 
   if (invoiceLines !== null) {
-    if (params.default_payment_method !== undefined || params.default_tax_rates !== undefined) data.taxRates.clear();
+    // New defaults need their tax rates and the payment method's gateway reference loaded.
     const reloaded = params.default_payment_method || params.default_tax_rates ? await loadBillingData(ctx.db, [sub], { withPendingItems: true }) : data;
     reloaded.itemsOf.set(billingKey(sub.workspace_id, sub.id), entries);
     await invoiceSubscriptionNow(ctx, sub, reloaded, invoiceLines, {

@@ -57,6 +57,13 @@ export async function checkTaxRates(ctx: RequestContext, refs: readonly { ids: r
   }
 }
 
+/** days_until_due only goes with collection_method=send_invoice (Stripe refuses it otherwise). */
+export function checkDaysUntilDue(collectionMethod: 'charge_automatically' | 'send_invoice', daysUntilDue: number | undefined): void {
+  if (daysUntilDue !== undefined && collectionMethod !== 'send_invoice') {
+    throw invalidRequest('days_until_due is only for collection_method=send_invoice.', 'days_until_due');
+  }
+}
+
 /** A payment method attached to the customer. */
 export async function checkPaymentMethod(ctx: RequestContext, id: string, customerId: string, param: string): Promise<void> {
   const row = await ctx.db.selectFrom('payment_methods').select('customer_id').where('workspace_id', '=', ctx.workspace.id).where('id', '=', id).executeTakeFirst();

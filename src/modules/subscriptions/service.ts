@@ -1,14 +1,15 @@
-import { ApiError, invalidRequest, resourceMissing } from '../../lib/errors.ts';
+import { invalidRequest, resourceMissing } from '../../lib/errors.ts';
 import { hasPrefix, newId } from '../../lib/ids.ts';
 import { parseCurrency } from '../../lib/money.ts';
 import { paginate } from '../../lib/pagination.ts';
 import { applyMetadata } from '../../lib/params.ts';
 import type { RequestContext } from '../../server/context.ts';
-import { buildInvoice, recordInvoiceEvent } from '../billing/invoices/lifecycle.ts';
+import { buildInvoice, paymentFailed, recordInvoiceEvent } from '../billing/invoices/lifecycle.ts';
 import { settleInvoices, type Settlement } from '../billing/invoices/settle.ts';
 import type { DraftLine } from '../billing/invoices/compose.ts';
 import { linePriceIn } from '../catalog/prices/line-price.ts';
 import { lineAmount } from '../catalog/tiers.ts';
+import { referencedCustomer } from '../customers/service.ts';
 import { recordEvent, recordUpdate } from '../events/service.ts';
 import { prorationCredits, savePendingItems } from './changes.ts';
 import { billingTime } from './test-clocks/service.ts';
@@ -18,7 +19,7 @@ import type { SubscriptionItemRow, SubscriptionRow } from './models.ts';
 import { subscriptionObject, type SubscriptionObject } from './objects.ts';
 import { periodContaining, validateRecurring } from './periods.ts';
 import { prorateSpan } from './proration.ts';
-import { checkItemAmount, checkPaymentMethod, checkRecurringPrice, checkTaxRates, loadPrices, redeemDiscounts } from './references.ts';
+import { checkDaysUntilDue, checkItemAmount, checkPaymentMethod, checkRecurringPrice, checkTaxRates, loadPrices, redeemDiscounts } from './references.ts';
 import { nextActionDate } from './renewals.ts';
 import type { CancelSubscriptionParams, CreateSubscriptionParams, ListSubscriptionsParams, ResumeSubscriptionParams } from './schema.ts';
 import { fromUnixSeconds, unixSeconds } from '../../lib/time.ts';
@@ -36,12 +37,6 @@ export async function findSubscriptionRow(ctx: RequestContext, id: string, optio
 export async function subscriptionObjectOf(ctx: RequestContext, row: SubscriptionRow, data?: BillingData): Promise<SubscriptionObject> {
   const loaded = data ?? (await loadBillingData(ctx.db, [row], { withPendingItems: false, lockCustomers: false }));
   return subscriptionObject(row, loaded.itemsOf.get(billingKey(row.workspace_id, row.id)) ?? [], ctx.workspace);
-}
-
-async function lockCustomer(ctx: RequestContext, id: string) {
-  const row = await ctx.db.selectFrom('customers').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
-  if (!row || row.deleted_at) throw new ApiError(400, 'invalid_request_error', `No such customer: '${id}'`, { code: 'resource_missing', param: 'customer' });
-  return row;
 }
 
 /** One-off lines for `add_invoice_items` (setup fees). */
@@ -119,7 +114,7 @@ export async function invoiceSubscriptionNow(
 
 export async function createSubscription(ctx: RequestContext, params: CreateSubscriptionParams): Promise<SubscriptionObject> {
   if (params.items.length === 0) throw invalidRequest('A subscription needs at least one item.', 'items');
-  const customer = await lockCustomer(ctx, params.customer);
+  const customer = await referencedCustomer(ctx, params.customer, { lock: true });
   const now = await billingTime(ctx, customer.test_clock_id);
   const prices = await loadPrices(ctx, [
     ...params.items.map((item, i) => ({ id: item.price, param: `items[${i}][price]` })),
@@ -149,9 +144,7 @@ export async function createSubscription(ctx: RequestContext, params: CreateSubs
     ...(params.add_invoice_items ?? []).map((add, i) => ({ ids: add.tax_rates ?? [], param: `add_invoice_items[${i}][tax_rates]` })),
   ]);
   if (params.default_payment_method) await checkPaymentMethod(ctx, params.default_payment_method, customer.id, 'default_payment_method');
-  if (params.collection_method !== 'send_invoice' && params.days_until_due !== undefined) {
-    throw invalidRequest('days_until_due is only for collection_method=send_invoice.', 'days_until_due');
-  }
+  checkDaysUntilDue(params.collection_method ?? 'charge_automatically', params.days_until_due);
 
   const nowSeconds = unixSeconds(now);
   let trialEnd: number | null = null;
@@ -249,8 +242,7 @@ export async function createSubscription(ctx: RequestContext, params: CreateSubs
   });
   if (invoice.row.status === 'open' && invoice.row.collection_method === 'charge_automatically' && sub.status !== 'trialing') {
     if (paymentBehavior === 'error_if_incomplete') {
-      const error = invoice.row.last_payment_error;
-      throw new ApiError(402, 'card_error', error?.message ?? 'The first payment failed.', { code: error?.code ?? 'card_declined', declineCode: error?.decline_code ?? undefined });
+      throw paymentFailed(invoice.row.last_payment_error, 'The first payment failed.');
     }
     sub.status = 'incomplete';
   }
@@ -313,9 +305,9 @@ export async function cancelSubscription(ctx: RequestContext, id: string, params
     throw invalidRequest(`The subscription ${id} has already ended.`, undefined, 'subscription_canceled');
   }
   const now = await billingTime(ctx, sub.test_clock_id);
-  const before = await subscriptionObjectOf(ctx, sub);
   const data = await loadBillingData(ctx.db, [sub], { withPendingItems: true });
   const entries = data.itemsOf.get(billingKey(sub.workspace_id, sub.id)) ?? [];
+  const before = subscriptionObject(sub, entries, ctx.workspace);
   const credits: DraftLine[] = [];
   if (params.prorate && sub.status !== 'trialing') {
     credits.push(...prorationCredits(sub, entries, data, now));
@@ -352,9 +344,9 @@ export async function resumeSubscription(ctx: RequestContext, id: string, _param
   const sub = await findSubscriptionRow(ctx, id, { lock: true });
   if (sub.status !== 'paused') throw invalidRequest(`Only a paused subscription can be resumed; ${id} is ${sub.status}.`);
   const now = await billingTime(ctx, sub.test_clock_id);
-  const before = await subscriptionObjectOf(ctx, sub);
   const data = await loadBillingData(ctx.db, [sub], { withPendingItems: true });
   const entries = data.itemsOf.get(billingKey(sub.workspace_id, sub.id)) ?? [];
+  const before = subscriptionObject(sub, entries, ctx.workspace);
   const nowSeconds = unixSeconds(now);
   sub.status = 'active';
   sub.billing_cycle_anchor = now;

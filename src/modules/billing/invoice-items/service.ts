@@ -1,4 +1,4 @@
-import { ApiError, invalidRequest, resourceMissing } from '../../../lib/errors.ts';
+import { invalidRequest, resourceMissing } from '../../../lib/errors.ts';
 import { hasPrefix, newId } from '../../../lib/ids.ts';
 import { MAX_AMOUNT, parseCurrency } from '../../../lib/money.ts';
 import { paginate } from '../../../lib/pagination.ts';
@@ -6,6 +6,7 @@ import { applyMetadata } from '../../../lib/params.ts';
 import { livemode, type RequestContext } from '../../../server/context.ts';
 import { linePriceIn } from '../../catalog/prices/line-price.ts';
 import { lineAmount } from '../../catalog/tiers.ts';
+import { referencedCustomer } from '../../customers/service.ts';
 import { recordEvent, recordUpdate } from '../../events/service.ts';
 import { checkTaxRates, loadPrices } from '../../subscriptions/references.ts';
 import { billingTime } from '../../subscriptions/test-clocks/service.ts';
@@ -53,8 +54,7 @@ function jsonColumns(row: InvoiceItemRow) {
 
 /** A pending one-off charge (or credit) for the customer's next invoice. */
 export async function createInvoiceItem(ctx: RequestContext, params: CreateInvoiceItemParams): Promise<InvoiceItemObject> {
-  const customer = await ctx.db.selectFrom('customers').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', params.customer).executeTakeFirst();
-  if (!customer || customer.deleted_at) throw new ApiError(400, 'invalid_request_error', `No such customer: '${params.customer}'`, { code: 'resource_missing', param: 'customer' });
+  const customer = await referencedCustomer(ctx, params.customer);
   const priceId = params.pricing?.price ?? params.price;
   if ((priceId === undefined) === (params.amount === undefined)) throw invalidRequest('Give either amount (with currency) or a price.', 'amount');
   if (params.tax_rates) await checkTaxRates(ctx, [{ ids: params.tax_rates, param: 'tax_rates' }]);

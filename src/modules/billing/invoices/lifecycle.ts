@@ -4,6 +4,7 @@
  * and subscription services, the billing run) decide when, and write the rows in bulk.
  */
 import type { Executor } from '../../../db/database.ts';
+import { ApiError } from '../../../lib/errors.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { WorkspaceRef } from '../../../server/context.ts';
 import type { PendingWrites } from '../../../server/unit-of-work.ts';
@@ -225,6 +226,11 @@ export function chargeKey(row: InvoiceRow): string {
   return row.cycle_period_start && row.subscription_id
     ? `renewal:${row.subscription_id}:${unixSeconds(row.cycle_period_start)}:${attempt}`
     : `invoice:${row.id}:${attempt}`;
+}
+
+/** The API's answer to a charge that failed: Stripe's 402 card_error, from the attempt's error. */
+export function paymentFailed(error: PaymentError | null, fallback: string): ApiError {
+  return new ApiError(402, 'card_error', error?.message ?? fallback, { code: error?.code ?? 'card_declined', declineCode: error?.decline_code ?? undefined });
 }
 
 export interface ChargeOutcome {

@@ -4,10 +4,11 @@
  * the invoice actions; with `auto_advance` the billing run finalizes it after an hour.
  */
 import { z } from 'zod';
-import { ApiError, invalidRequest } from '../../../lib/errors.ts';
 import { parseCurrency } from '../../../lib/money.ts';
 import { applyMetadata, bool, expandParam, int, metadataParam, oneOf, str } from '../../../lib/params.ts';
 import type { RequestContext } from '../../../server/context.ts';
+import { referencedCustomer } from '../../customers/service.ts';
+import { checkDaysUntilDue } from '../../subscriptions/references.ts';
 import { billingTime } from '../../subscriptions/test-clocks/service.ts';
 import type { TaxRate } from '../tax.ts';
 import { invoiceItemLine } from './compose.ts';
@@ -29,12 +30,9 @@ export const createInvoiceParams = z.strictObject({
 export type CreateInvoiceParams = z.output<typeof createInvoiceParams>;
 
 export async function createInvoice(ctx: RequestContext, params: CreateInvoiceParams): Promise<InvoiceObject> {
-  const customer = await ctx.db.selectFrom('customers').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', params.customer).forNoKeyUpdate().executeTakeFirst();
-  if (!customer || customer.deleted_at) throw new ApiError(400, 'invalid_request_error', `No such customer: '${params.customer}'`, { code: 'resource_missing', param: 'customer' });
+  const customer = await referencedCustomer(ctx, params.customer, { lock: true });
   const collection = params.collection_method ?? 'charge_automatically';
-  if (params.days_until_due !== undefined && collection !== 'send_invoice') {
-    throw invalidRequest('days_until_due is only for collection_method=send_invoice.', 'days_until_due');
-  }
+  checkDaysUntilDue(collection, params.days_until_due);
   const now = await billingTime(ctx, customer.test_clock_id);
   const currency = params.currency !== undefined ? parseCurrency(params.currency, 'currency') : (customer.currency ?? 'usd');
   const items =

@@ -1,10 +1,10 @@
-import { ApiError, invalidRequest, resourceMissing } from '../../../lib/errors.ts';
+import { invalidRequest, resourceMissing } from '../../../lib/errors.ts';
 import { hasPrefix } from '../../../lib/ids.ts';
 import { paginate } from '../../../lib/pagination.ts';
 import type { RequestContext } from '../../../server/context.ts';
 import { billingTime } from '../../subscriptions/test-clocks/service.ts';
 import { settleExisting } from './due.ts';
-import { recordInvoiceEvent } from './lifecycle.ts';
+import { paymentFailed, recordInvoiceEvent } from './lifecycle.ts';
 import type { InvoiceLineRow, InvoiceRow } from './models.ts';
 import { invoiceObject, type InvoiceObject } from './objects.ts';
 import type { ListInvoicesParams } from './schema.ts';
@@ -72,10 +72,7 @@ export async function payInvoice(ctx: RequestContext, id: string): Promise<Invoi
   const row = await findRow(ctx, id, { lock: true });
   if (row.status !== 'open' && row.status !== 'draft' && row.status !== 'uncollectible') throw wrongStatus(row, 'paid');
   const invoice = await settle(ctx, row, row.status === 'draft', true);
-  if (invoice.status !== 'paid') {
-    const error = invoice.last_payment_error;
-    throw new ApiError(402, 'card_error', error?.message ?? 'The payment failed.', { code: error?.code ?? 'card_declined', declineCode: error?.decline_code ?? undefined });
-  }
+  if (invoice.status !== 'paid') throw paymentFailed(invoice.last_payment_error, 'The payment failed.');
   return invoice;
 }
 

@@ -7,6 +7,7 @@ import { parseCurrency } from '../../../lib/money.ts';
 import { paginate, whereCreated } from '../../../lib/pagination.ts';
 import { applyMetadata } from '../../../lib/params.ts';
 import { livemode, type RequestContext } from '../../../server/context.ts';
+import { referencedCustomer } from '../../customers/service.ts';
 import { unixSeconds } from '../../../lib/time.ts';
 import { recordEvent, recordUpdate } from '../../events/service.ts';
 import type { CouponsTable } from '../coupons/models.ts';
@@ -136,16 +137,7 @@ export async function createPromotionCode(ctx: RequestContext, params: CreatePro
   if (params.expires_at !== undefined && params.expires_at * 1000 <= now.getTime()) {
     throw invalidRequest('expires_at must be in the future.', 'expires_at');
   }
-  if (params.customer !== undefined) {
-    const customer = await ctx.db
-      .selectFrom('customers')
-      .select('id')
-      .where('workspace_id', '=', ctx.workspace.id)
-      .where('id', '=', params.customer)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    if (!customer) throw invalidRequest(`No such customer: '${params.customer}'`, 'customer', 'resource_missing');
-  }
+  if (params.customer !== undefined) await referencedCustomer(ctx, params.customer);
   const restrictions = params.restrictions ?? {};
   let minimumAmount: bigint | null = null;
   let minimumCurrency: string | null = null;
