@@ -17,7 +17,7 @@ import { activeDiscounts, itemLines, itemPeriodAmount, pendingItemLines, taxRate
 import type { SubscriptionItemRow, SubscriptionRow } from './models.ts';
 import { subscriptionObject, type SubscriptionObject } from './objects.ts';
 import { periodContaining } from './periods.ts';
-import { prorationAmount } from './proration.ts';
+import { prorateChange } from './proration.ts';
 import { checkDaysUntilDue, checkItemAmount, checkPaymentMethod, checkRecurringPrice, checkTaxRates, loadPrices, redeemDiscounts } from './references.ts';
 import { nextActionDate } from './renewals.ts';
 import type { UpdateSubscriptionParams } from './schema.ts';
@@ -27,36 +27,48 @@ import { fromUnixSeconds, unixSeconds } from '../../lib/time.ts';
 
 const dateLabel = (at: Date) => at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
-function prorationLine(sub: SubscriptionRow, entry: ItemWithPrice, data: BillingData, at: Date, kind: 'unused' | 'remaining'): DraftLine {
-  const amount = prorationAmount({
-    unitAmount: itemPeriodAmount(entry, sub.currency),
-    quantity: 1n,
+/**
+ * The proration lines of changing a subscription's items from `current` to `next` at `at`
+ * (prorateChange: unchanged items have none), as invoice lines naming their item and plan.
+ * Each item is prorated on its whole period amount, so tiered prices prorate like the rest.
+ */
+function changeProrations(sub: SubscriptionRow, current: readonly ItemWithPrice[], next: readonly ItemWithPrice[], data: BillingData, at: Date): DraftLine[] {
+  const asItem = (entry: ItemWithPrice) => ({ priceId: entry.price.id, unitAmount: itemPeriodAmount(entry, sub.currency), quantity: 1n, ref: entry });
+  const lines = prorateChange({
+    oldItems: current.map(asItem),
+    newItems: next.map(asItem),
     periodStart: unixSeconds(sub.current_period_start),
     periodEnd: unixSeconds(sub.current_period_end),
-    from: unixSeconds(at),
+    at: unixSeconds(at),
   });
-  const name = `${Number(entry.item.quantity)} × ${entry.productName}`;
-  return {
-    id: newId('invoiceLine', at.getTime()),
-    amount: kind === 'unused' ? -amount : amount,
-    description: `${kind === 'unused' ? 'Unused time on' : 'Remaining time on'} ${name} after ${dateLabel(at)}`,
-    quantity: entry.item.quantity,
-    priceId: entry.price.id,
-    productId: entry.price.product_id,
-    unitAmountDecimal: null,
-    subscriptionId: sub.id,
-    subscriptionItemId: entry.item.id,
-    invoiceItemId: null,
-    proration: true,
-    period: { start: unixSeconds(at), end: unixSeconds(sub.current_period_end) },
-    discountable: false,
-    taxRates: taxRatesOf(sub, entry.item.tax_rate_ids, data),
-  };
+  return lines.flatMap((line) => {
+    const entry = line.ref;
+    if (!entry || line.amount === 0n) return [];
+    const name = `${Number(entry.item.quantity)} × ${entry.productName}`;
+    return [
+      {
+        id: newId('invoiceLine', at.getTime()),
+        amount: line.amount,
+        description: `${line.kind === 'unused_time' ? 'Unused time on' : 'Remaining time on'} ${name} after ${dateLabel(at)}`,
+        quantity: entry.item.quantity,
+        priceId: entry.price.id,
+        productId: entry.price.product_id,
+        unitAmountDecimal: null,
+        subscriptionId: sub.id,
+        subscriptionItemId: entry.item.id,
+        invoiceItemId: null,
+        proration: true,
+        period: line.period,
+        discountable: false,
+        taxRates: taxRatesOf(sub, entry.item.tax_rate_ids, data),
+      },
+    ];
+  });
 }
 
 /** Credits for the unused rest of the current period of every item (cancel with prorate). */
 export function prorationCredits(sub: SubscriptionRow, entries: readonly ItemWithPrice[], data: BillingData, at: Date): DraftLine[] {
-  return entries.map((entry) => prorationLine(sub, entry, data, at, 'unused')).filter((line) => line.amount !== 0n);
+  return changeProrations(sub, entries, [], data, at);
 }
 
 /** Saves proration lines as the subscription's pending invoice items (for its next invoice). */
@@ -159,10 +171,6 @@ async function productName(ctx: RequestContext, sub: SubscriptionRow, productId:
   return product.name;
 }
 
-function sameItem(a: ItemWithPrice, b: ItemWithPrice): boolean {
-  return a.price.id === b.price.id && a.item.quantity === b.item.quantity;
-}
-
 export async function updateSubscription(ctx: RequestContext, id: string, params: UpdateSubscriptionParams): Promise<SubscriptionObject> {
   const sub = await findSubscriptionRow(ctx, id, { lock: true });
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
@@ -193,17 +201,12 @@ export async function updateSubscription(ctx: RequestContext, id: string, params
     const { next, removed } = await nextItems(ctx, sub, current, params.items, now);
     const intervalChange = (next[0] as ItemWithPrice).price.recurring_interval !== sub.interval || (next[0] as ItemWithPrice).price.recurring_interval_count !== sub.interval_count;
     if (intervalChange) resetAnchor = true;
-    const changedOld = current.filter((old) => !next.some((n) => n.item.id === old.item.id && sameItem(n, old)));
-    const changedNew = next.filter((n) => !current.some((old) => old.item.id === n.item.id && sameItem(n, old)));
     if (!resetAnchor && sub.status !== 'trialing' && behavior !== 'none') {
-      const lines = [
-        ...changedOld.map((e) => prorationLine(sub, e, data, at, 'unused')),
-        ...changedNew.map((e) => prorationLine(sub, e, data, at, 'remaining')),
-      ].filter((line) => line.amount !== 0n);
+      const lines = changeProrations(sub, current, next, data, at);
       if (behavior === 'always_invoice') invoiceLines = lines;
       else await savePendingItems(ctx, sub, lines);
     }
-    if (resetAnchor && sub.status !== 'trialing') invoiceLines = current.map((e) => prorationLine(sub, e, data, now, 'unused')).filter((l) => l.amount !== 0n);
+    if (resetAnchor && sub.status !== 'trialing') invoiceLines = prorationCredits(sub, current, data, now);
     if (intervalChange) {
       const first = next[0] as ItemWithPrice;
       sub.interval = first.price.recurring_interval ?? sub.interval;
@@ -212,7 +215,7 @@ export async function updateSubscription(ctx: RequestContext, id: string, params
     await saveItems(ctx, sub, current, next, removed);
     entries = next;
   } else if (resetAnchor && sub.status !== 'trialing') {
-    invoiceLines = current.map((e) => prorationLine(sub, e, data, now, 'unused')).filter((l) => l.amount !== 0n);
+    invoiceLines = prorationCredits(sub, current, data, now);
   }
 
   if (resetAnchor) {
@@ -317,13 +320,7 @@ export async function previewSubscriptionChange(
   if (details.items) {
     const changed = await nextItems(ctx, sub, current, details.items, now);
     next = changed.next;
-    if (sub.status !== 'trialing' && behavior !== 'none') {
-      const changedOld = current.filter((old) => !next.some((n) => n.item.id === old.item.id && sameItem(n, old)));
-      const changedNew = next.filter((n) => !current.some((old) => old.item.id === n.item.id && sameItem(n, old)));
-      lines = [...changedOld.map((e) => prorationLine(sub, e, data, at, 'unused')), ...changedNew.map((e) => prorationLine(sub, e, data, at, 'remaining'))].filter(
-        (line) => line.amount !== 0n,
-      );
-    }
+    if (sub.status !== 'trialing' && behavior !== 'none') lines = changeProrations(sub, current, next, data, at);
   }
   const pending = pendingItemLinesFor(sub, data);
   const nextPeriod = periodContaining(unixSeconds(sub.billing_cycle_anchor), sub.interval, sub.interval_count, unixSeconds(sub.current_period_end));

@@ -7,16 +7,18 @@
  */
 import { roundHalfAwayFromZero } from '../../lib/money.ts';
 
-export interface ProrationItem {
+export interface ProrationItem<Ref = unknown> {
   priceId: string;
   /** Price per unit, minor units (Stripe prices are never negative). */
   unitAmount: bigint;
   quantity: bigint;
+  /** The caller's own handle on the item (e.g. the subscription item), carried to its line. */
+  ref?: Ref;
 }
 
 export type ProrationKind = 'unused_time' | 'remaining_time';
 
-export interface ProrationLine {
+export interface ProrationLine<Ref = unknown> {
   /** `unused_time`: credit for the old item; `remaining_time`: charge for the new item. */
   kind: ProrationKind;
   priceId: string;
@@ -26,6 +28,8 @@ export interface ProrationLine {
   amount: bigint;
   /** The part of the billing period the line covers (unix seconds, end exclusive). */
   period: { start: number; end: number };
+  /** The `ref` of the item the line is for. */
+  ref?: Ref;
 }
 
 function clamp(t: number, low: number, high: number): number {
@@ -94,13 +98,13 @@ function sameItem(a: ProrationItem, b: ProrationItem): boolean {
  * the same price credits the old quantity and charges the new one, as Stripe does.
  * Zero-amount lines (e.g. `at` = period end, or a free price) are kept; callers may drop them.
  */
-export function prorateChange(input: {
-  oldItems: readonly ProrationItem[];
-  newItems: readonly ProrationItem[];
+export function prorateChange<Ref = unknown>(input: {
+  oldItems: readonly ProrationItem<Ref>[];
+  newItems: readonly ProrationItem<Ref>[];
   periodStart: number;
   periodEnd: number;
   at: number;
-}): ProrationLine[] {
+}): ProrationLine<Ref>[] {
   const { oldItems, newItems, periodStart, periodEnd } = input;
   assertPeriod(periodStart, periodEnd);
   if (!Number.isSafeInteger(input.at)) throw new RangeError(`at must be integer seconds, got ${input.at}`);
@@ -122,7 +126,7 @@ export function prorateChange(input: {
   });
   const changedNew = newItems.filter((_, i) => !unchangedNew.has(i));
 
-  const line = (kind: ProrationKind, item: ProrationItem): ProrationLine => {
+  const line = (kind: ProrationKind, item: ProrationItem<Ref>): ProrationLine<Ref> => {
     const remaining = prorationAmount({ ...item, periodStart, periodEnd, from: at });
     return {
       kind,
@@ -131,6 +135,7 @@ export function prorateChange(input: {
       quantity: item.quantity,
       amount: kind === 'unused_time' ? -remaining : remaining,
       period: { ...period },
+      ...(item.ref !== undefined ? { ref: item.ref } : {}),
     };
   };
   return [
