@@ -72,6 +72,11 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${ID_PREFIXES[kind]}_${encodeTime(now)}${randomBase62(16)}`;
 }
 
+/** The exact shape of an id `newId(kind)` makes, e.g. to check one decoded from a page token. */
+export function idPattern(kind: IdKind): RegExp {
+  return new RegExp(`^${ID_PREFIXES[kind]}_[0-9A-Za-z]+$`);
+}
+
 /** True when `id` looks like an id of this kind; used to reject garbage before a query. */
 export function hasPrefix(id: string, kind: IdKind): boolean {
   return id.startsWith(`${ID_PREFIXES[kind]}_`);

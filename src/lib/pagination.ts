@@ -55,6 +55,19 @@ export function list<T>(url: string, data: T[], hasMore: boolean): List<T> {
   return { object: 'list', data, has_more: hasMore, url };
 }
 
+/** `GET /v1/<resources>/search`'s answer: a list with `next_page` for the `page` parameter. */
+export interface SearchResult<T> {
+  object: 'search_result';
+  data: T[];
+  has_more: boolean;
+  next_page: string | null;
+  url: string;
+}
+
+export function searchResult<T>(url: string, page: { data: T[]; hasMore: boolean; nextPage: string | null }): SearchResult<T> {
+  return { object: 'search_result', data: page.data, has_more: page.hasMore, next_page: page.nextPage, url };
+}
+
 /** Applies `created=…` / `created[gte]=…` to a timestamp column. */
 export function whereCreated<DB, TB extends keyof DB, Row>(
   query: SelectQueryBuilder<DB, TB, Row>,

@@ -143,7 +143,7 @@ export function givenParams<P extends object, const K extends keyof P>(params: P
 export const expandParam = formArray(str(500), 20).optional();
 
 /** The last second of year 9999: later timestamps are no date a database (or Date) can hold. */
-const MAX_TIMESTAMP = 253_402_300_799;
+export const MAX_TIMESTAMP = 253_402_300_799;
 const timestamp = () => int({ min: 0, max: MAX_TIMESTAMP });
 
 /** `created=123` or `created[gte]=...`: a range filter on a unix timestamp. */

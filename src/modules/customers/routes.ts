@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { list } from '../../lib/pagination.ts';
+import { list, searchResult } from '../../lib/pagination.ts';
 import { route, type RouteSpec } from '../../server/route.ts';
 import {
   createCustomerParams,
@@ -64,10 +64,7 @@ export const customerRoutes: RouteSpec[] = [
       next_page: z.string().nullable(),
       url: z.string(),
     }),
-    handler: async (ctx, params) => {
-      const { data, hasMore, nextPage } = await searchCustomers(ctx, params);
-      return { object: 'search_result', data, has_more: hasMore, next_page: nextPage, url: '/v1/customers/search' };
-    },
+    handler: async (ctx, params) => searchResult('/v1/customers/search', await searchCustomers(ctx, params)),
   }),
   route({
     method: 'GET',

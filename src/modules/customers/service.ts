@@ -1,12 +1,13 @@
-import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { inWorkspaceKeys } from '../../db/bulk.ts';
+import { decodePage, nextPage, searchCondition, type SearchFields } from '../../db/search.ts';
 import type { Database } from '../../db/database.ts';
 import { Batcher } from '../../lib/batch.ts';
 import { invalidRequest, resourceMissing } from '../../lib/errors.ts';
-import { newId } from '../../lib/ids.ts';
+import { idPattern, newId } from '../../lib/ids.ts';
 import { paginate, whereCreated } from '../../lib/pagination.ts';
 import { applyMetadata, givenParams } from '../../lib/params.ts';
-import { parseSearchQuery, type SearchClause } from '../../lib/search-query.ts';
+import { parseSearchQuery } from '../../lib/search-query.ts';
 import { livemode, type RequestContext } from '../../server/context.ts';
 import { unixSeconds } from '../../lib/time.ts';
 import { recordEvent, recordUpdate } from '../events/service.ts';
@@ -269,65 +270,13 @@ export async function listCustomers(
   return { data: rows.map((r) => customerObject(r, ctx)), hasMore };
 }
 
-const TEXT_FIELDS = new Set(['email', 'name', 'phone']);
-
-function likePattern(value: string): string {
-  return `%${value.replace(/[\\%_]/g, '\\$&')}%`;
-}
-
-function clauseCondition(clause: SearchClause): Expression<SqlBool> {
-  const { field, operator, value } = clause;
-  if (field === 'metadata') {
-    if (clause.metadataKey === undefined || operator !== ':') {
-      throw invalidRequest("Invalid search query: use metadata['key']:'value'.", 'query', 'search_query_invalid');
-    }
-    // Containment, so the GIN index on metadata serves it.
-    return value === null
-      ? sql<SqlBool>`NOT (metadata ? ${clause.metadataKey})`
-      : sql<SqlBool>`metadata @> ${JSON.stringify({ [clause.metadataKey]: String(value) })}::jsonb`;
-  }
-  if (TEXT_FIELDS.has(field)) {
-    const column = sql.ref(field);
-    if (value === null) return sql<SqlBool>`${column} IS NULL`;
-    if (typeof value !== 'string') throw invalidRequest(`Invalid search query: the value for '${field}' must be quoted.`, 'query', 'search_query_invalid');
-    if (operator === ':') return sql<SqlBool>`lower(${column}) = lower(${value})`;
-    if (operator === '~') return sql<SqlBool>`${column} ILIKE ${likePattern(value)}`;
-  }
-  if (field === 'created') {
-    if (typeof value !== 'number') throw invalidRequest("Invalid search query: 'created' takes a unix timestamp.", 'query', 'search_query_invalid');
-    const op = operator === ':' ? '=' : operator;
-    if (op === '~') throw invalidRequest("Invalid search query: 'created' does not support ~.", 'query', 'search_query_invalid');
-    return sql<SqlBool>`floor(extract(epoch from created_at)) ${sql.raw(op)} ${value}`;
-  }
-  throw invalidRequest(
-    `Invalid search query: customers cannot be searched by '${field}'${operator === '~' || TEXT_FIELDS.has(field) ? ` with ${operator}` : ''}. Searchable fields: created, email, metadata, name, phone.`,
-    'query',
-    'search_query_invalid',
-  );
-}
-
-function decodePage(page: string | undefined): string | undefined {
-  if (page === undefined) return undefined;
-  const id = Buffer.from(page, 'base64url').toString('utf8');
-  if (!/^cus_[0-9A-Za-z]+$/.test(id)) throw invalidRequest('Invalid page token.', 'page');
-  return id;
-}
+const CUSTOMER_SEARCH: SearchFields = { resource: 'customers', text: ['email', 'name', 'phone'], timestamp: { created: 'created_at' }, metadata: true };
 
 export async function searchCustomers(
   ctx: RequestContext,
   params: SearchCustomersParams,
 ): Promise<{ data: CustomerObject[]; hasMore: boolean; nextPage: string | null }> {
-  const parsed = parseSearchQuery(params.query);
-  const conditions = parsed.clauses.map((clause) => {
-    const condition = clauseCondition(clause);
-    return clause.negated ? sql<SqlBool>`NOT coalesce(${condition}, false)` : condition;
-  });
-  const query = liveCustomers(ctx).where((eb) => (parsed.combinator === 'AND' ? eb.and(conditions) : eb.or(conditions)));
-  const { rows, hasMore } = await paginate(query, { limit: params.limit, starting_after: decodePage(params.page) }, 'id');
-  const last = rows.at(-1);
-  return {
-    data: rows.map((r) => customerObject(r, ctx)),
-    hasMore,
-    nextPage: hasMore && last ? Buffer.from(last.id).toString('base64url') : null,
-  };
+  const query = liveCustomers(ctx).where(searchCondition(parseSearchQuery(params.query), CUSTOMER_SEARCH));
+  const { rows, hasMore } = await paginate(query, { limit: params.limit, starting_after: decodePage(params.page, idPattern('customer')) }, 'id');
+  return { data: rows.map((r) => customerObject(r, ctx)), hasMore, nextPage: nextPage(rows, hasMore) };
 }

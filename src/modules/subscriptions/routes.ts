@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { list } from '../../lib/pagination.ts';
+import { list, searchResult } from '../../lib/pagination.ts';
 import { route, type RouteSpec } from '../../server/route.ts';
 import { updateSubscription } from './changes.ts';
 import {
@@ -8,9 +8,11 @@ import {
   listSubscriptionsParams,
   resumeSubscriptionParams,
   retrieveSubscriptionParams,
+  searchSubscriptionsParams,
   subscriptionSchema,
   updateSubscriptionParams,
 } from './schema.ts';
+import { searchSubscriptions } from './search.ts';
 import { cancelSubscription, createSubscription, listSubscriptions, resumeSubscription, retrieveSubscription } from './service.ts';
 
 const tag = 'Subscriptions';
@@ -43,6 +45,23 @@ export const subscriptionRoutes: RouteSpec[] = [
       const { data, hasMore } = await listSubscriptions(ctx, params);
       return list('/v1/subscriptions', data, hasMore);
     },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/subscriptions/search',
+    operationId: 'GetSubscriptionsSearch',
+    summary: "Search subscriptions with Stripe's query language (created, metadata, status); every status, canceled ones too",
+    tag,
+    access: 'read',
+    params: searchSubscriptionsParams,
+    response: z.object({
+      object: z.literal('search_result'),
+      data: z.array(subscriptionSchema),
+      has_more: z.boolean(),
+      next_page: z.string().nullable(),
+      url: z.string(),
+    }),
+    handler: async (ctx, params) => searchResult('/v1/subscriptions/search', await searchSubscriptions(ctx, params)),
   }),
   route({
     method: 'GET',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, clearableHash, clearableStr, expandParam, formArray, int, listParams, metadataParam, oneOf, str } from '../../lib/params.ts';
+import { bool, clearableHash, clearableStr, expandParam, formArray, int, listParams, metadataParam, oneOf, searchParams, str } from '../../lib/params.ts';
 import { SUBSCRIPTION_STATUSES } from './models.ts';
 
 /** Unix seconds, or Stripe's `now` where a parameter allows it. */
@@ -105,6 +105,9 @@ export const listSubscriptionsParams = z.strictObject({
   test_clock: str(255).optional(),
 });
 export type ListSubscriptionsParams = z.output<typeof listSubscriptionsParams>;
+
+export const searchSubscriptionsParams = searchParams;
+export type SearchSubscriptionsParams = z.output<typeof searchSubscriptionsParams>;
 
 const priceRef = z.union([z.string(), z.looseObject({ id: z.string() })]);
 

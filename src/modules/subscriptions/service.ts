@@ -294,8 +294,13 @@ export async function listSubscriptions(ctx: RequestContext, params: ListSubscri
     );
   }
   const { rows, hasMore } = await paginate(query, params, 'id');
+  return { data: await subscriptionObjectsOf(ctx, rows), hasMore };
+}
+
+/** A page of rows as API objects, their items loaded in one batch (the list and search). */
+export async function subscriptionObjectsOf(ctx: RequestContext, rows: SubscriptionRow[]): Promise<SubscriptionObject[]> {
   const data = await loadBillingData(ctx.db, rows, { withPendingItems: false, lockCustomers: false });
-  return { data: rows.map((row) => subscriptionObject(row, data.itemsOf.get(billingKey(row.workspace_id, row.id)) ?? [], ctx.workspace)), hasMore };
+  return rows.map((row) => subscriptionObject(row, data.itemsOf.get(billingKey(row.workspace_id, row.id)) ?? [], ctx.workspace));
 }
 
 /** Cancels now: `prorate` credits the unused time, `invoice_now` invoices what is pending. */

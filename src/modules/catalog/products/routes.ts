@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { list } from '../../../lib/pagination.ts';
+import { list, searchResult } from '../../../lib/pagination.ts';
 import { route, type RouteSpec } from '../../../server/route.ts';
 import {
   createProductParams,
@@ -57,10 +57,7 @@ export const productRoutes: RouteSpec[] = [
       next_page: z.string().nullable(),
       url: z.string(),
     }),
-    handler: async (ctx, params) => {
-      const { data, hasMore, nextPage } = await searchProducts(ctx, params);
-      return { object: 'search_result', data, has_more: hasMore, next_page: nextPage, url: '/v1/products/search' };
-    },
+    handler: async (ctx, params) => searchResult('/v1/products/search', await searchProducts(ctx, params)),
   }),
   route({
     method: 'GET',

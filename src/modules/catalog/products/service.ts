@@ -1,10 +1,11 @@
-import { sql, type Expression, type SelectQueryBuilder, type Selectable, type SqlBool } from 'kysely';
+import type { SelectQueryBuilder, Selectable } from 'kysely';
 import type { Database } from '../../../db/database.ts';
+import { decodePage, nextPage, searchCondition, type SearchFields } from '../../../db/search.ts';
 import { ApiError, invalidRequest, resourceMissing } from '../../../lib/errors.ts';
 import { newId } from '../../../lib/ids.ts';
 import { paginateByCreation, whereCreated, type ListParams } from '../../../lib/pagination.ts';
 import { applyMetadata, givenParams } from '../../../lib/params.ts';
-import { parseSearchQuery, type SearchClause } from '../../../lib/search-query.ts';
+import { parseSearchQuery } from '../../../lib/search-query.ts';
 import { livemode, type RequestContext } from '../../../server/context.ts';
 import { unixSeconds } from '../../../lib/time.ts';
 import { recordEvent, recordUpdate } from '../../events/service.ts';
@@ -201,70 +202,20 @@ export async function listProducts(
   return { data: rows.map((r) => productObject(r, ctx)), hasMore };
 }
 
-const TEXT_FIELDS = new Set(['name', 'description', 'url']);
-const BOOLEAN_FIELDS = new Set(['active', 'shippable']);
-const SEARCHABLE = 'active, created, description, metadata, name, shippable, url';
-
-function likePattern(value: string): string {
-  return `%${value.replace(/[\\%_]/g, '\\$&')}%`;
-}
-
-function invalidQuery(message: string): ApiError {
-  return invalidRequest(`Invalid search query: ${message}`, 'query', 'search_query_invalid');
-}
-
-function clauseCondition(clause: SearchClause): Expression<SqlBool> {
-  const { field, operator, value } = clause;
-  if (field === 'metadata') {
-    if (clause.metadataKey === undefined || operator !== ':') throw invalidQuery("use metadata['key']:'value'.");
-    // Containment, so the GIN index on metadata serves it.
-    return value === null
-      ? sql<SqlBool>`NOT (metadata ? ${clause.metadataKey})`
-      : sql<SqlBool>`metadata @> ${JSON.stringify({ [clause.metadataKey]: String(value) })}::jsonb`;
-  }
-  if (TEXT_FIELDS.has(field) && (operator === ':' || operator === '~')) {
-    const column = sql.ref(field);
-    if (value === null) return sql<SqlBool>`${column} IS NULL`;
-    if (typeof value !== 'string') throw invalidQuery(`the value for '${field}' must be quoted.`);
-    if (operator === ':') return sql<SqlBool>`lower(${column}) = lower(${value})`;
-    return sql<SqlBool>`${column} ILIKE ${likePattern(value)}`;
-  }
-  if (BOOLEAN_FIELDS.has(field) && operator === ':') {
-    if (value !== 'true' && value !== 'false') throw invalidQuery(`'${field}' takes 'true' or 'false'.`);
-    return sql<SqlBool>`${sql.ref(field)} = ${value === 'true'}`;
-  }
-  if (field === 'created') {
-    if (typeof value !== 'number') throw invalidQuery("'created' takes a unix timestamp.");
-    if (operator === '~') throw invalidQuery("'created' does not support ~.");
-    const op = operator === ':' ? '=' : operator;
-    return sql<SqlBool>`floor(extract(epoch from created_at)) ${sql.raw(op)} ${value}`;
-  }
-  const known = TEXT_FIELDS.has(field) || BOOLEAN_FIELDS.has(field);
-  throw invalidQuery(`products cannot be searched by '${field}'${known ? ` with ${operator}` : ''}. Searchable fields: ${SEARCHABLE}.`);
-}
-
-function decodePage(page: string | undefined): string | undefined {
-  if (page === undefined) return undefined;
-  const id = Buffer.from(page, 'base64url').toString('utf8');
-  if (!PRODUCT_ID_PATTERN.test(id)) throw invalidRequest('Invalid page token.', 'page');
-  return id;
-}
+const PRODUCT_SEARCH: SearchFields = {
+  resource: 'products',
+  text: ['name', 'description', 'url'],
+  boolean: ['active', 'shippable'],
+  timestamp: { created: 'created_at' },
+  metadata: true,
+};
 
 export async function searchProducts(
   ctx: RequestContext,
   params: SearchProductsParams,
 ): Promise<{ data: ProductObject[]; hasMore: boolean; nextPage: string | null }> {
-  const parsed = parseSearchQuery(params.query);
-  const conditions = parsed.clauses.map((clause) => {
-    const condition = clauseCondition(clause);
-    return clause.negated ? sql<SqlBool>`NOT coalesce(${condition}, false)` : condition;
-  });
-  const query = products(ctx).where((eb) => (parsed.combinator === 'AND' ? eb.and(conditions) : eb.or(conditions)));
-  const { rows, hasMore } = await paginateProducts(ctx, query, { limit: params.limit, starting_after: decodePage(params.page) }, 'page');
-  const last = rows.at(-1);
-  return {
-    data: rows.map((r) => productObject(r, ctx)),
-    hasMore,
-    nextPage: hasMore && last ? Buffer.from(last.id).toString('base64url') : null,
-  };
+  const query = products(ctx).where(searchCondition(parseSearchQuery(params.query), PRODUCT_SEARCH));
+  const page = { limit: params.limit, starting_after: decodePage(params.page, PRODUCT_ID_PATTERN) };
+  const { rows, hasMore } = await paginateProducts(ctx, query, page, 'page');
+  return { data: rows.map((r) => productObject(r, ctx)), hasMore, nextPage: nextPage(rows, hasMore) };
 }
