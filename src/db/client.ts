@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyStatement } from './copy.ts';
 
 /**
  * How Recur talks to PostgreSQL, below Kysely: every pg client the pool hands out is
@@ -14,6 +16,9 @@ import type pg from 'pg';
  *    message), instead of costing a round trip of its own.
  * 3. COMMIT travels with the statement marked COMMIT_MARK, the transaction's last one
  *    ("<statement>; COMMIT"); the COMMIT that Kysely then sends is answered locally.
+ *
+ * 4. COPY … FROM STDIN, for a statement marked by db/copy.ts: its one parameter is the
+ *    payload, streamed on this connection (pg-copy-streams).
  *
  * 2 and 3 use PostgreSQL's simple protocol, which takes no parameters, so those two
  * statements carry their values as literals, quoted by pg's own escapeLiteral. Only SQL
@@ -80,6 +85,16 @@ export function isStalePlanError(error: unknown): boolean {
   return e.code === '0A000' && /cached plan must not change result type/.test(e.message ?? '');
 }
 
+/** Runs a COPY … FROM STDIN with its whole payload (db/copy.ts). */
+function copyFromText(plain: (...args: unknown[]) => unknown, statement: string, payload: string): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const stream = plain(copyFrom(statement)) as ReturnType<typeof copyFrom>;
+    stream.on('error', reject);
+    stream.on('finish', () => resolve({ command: 'COPY', rowCount: stream.rowCount, oid: 0, rows: [], fields: [] } as Result));
+    stream.end(payload);
+  });
+}
+
 export function wrapClient(client: pg.PoolClient): pg.PoolClient {
   const target = client as Wrapped;
   if (target[STATE]) return client;
@@ -125,6 +140,14 @@ export function wrapClient(client: pg.PoolClient): pg.PoolClient {
       // Nothing was sent since BEGIN, or a marked statement already committed.
       if (wasPending || (wasCommitted && keyword === 'commit')) return done(keyword.toUpperCase());
       return single(text);
+    }
+    const copy = copyStatement(text);
+    if (copy !== null) {
+      if (state.beginPending) {
+        state.beginPending = false;
+        return single('BEGIN').then(() => query(text, values));
+      }
+      return copyFromText(plain, copy, String(values[0] ?? ''));
     }
     const commits = text.startsWith(COMMIT_MARK);
     const inlined = state.beginPending || commits ? inlineValues(text, values) : null;

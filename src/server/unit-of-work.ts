@@ -1,6 +1,8 @@
 import { sql, type Compilable, type Insertable, type RawBuilder } from 'kysely';
 import { COMMIT_MARK } from '../db/client.ts';
+import { copyInto } from '../db/copy.ts';
 import type { Executor } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
 import type { AuditLogTable } from '../modules/audit/models.ts';
 import type { EventsTable } from '../modules/events/models.ts';
 import type { IdempotencyKeysTable } from './idempotency.ts';
@@ -16,14 +18,29 @@ import type { IdempotencyKeysTable } from './idempotency.ts';
  * flush, so a service defers only what it does not read back.
  */
 export interface PendingWrites {
-  /** Inserts (and bulk updates, db/bulk.ts) deferred to the flush. */
-  inserts: (Compilable | RawBuilder<unknown>)[];
+  /** Inserts (and bulk updates, db/bulk.ts) deferred to the flush, run in this order. */
+  inserts: (Compilable | RawBuilder<unknown> | DeferredCopy)[];
   events: Insertable<EventsTable>[];
   audit: Insertable<AuditLogTable>[];
 }
 
+/** A COPY deferred to the flush (db/copy.ts): a statement of its own, not part of the flush's one. */
+interface DeferredCopy {
+  copy: RawBuilder<unknown>;
+}
+
+/** From this many rows, a deferred insert goes by COPY: the billing run's batches, never a request's few rows. */
+const COPY_MIN_ROWS = 50;
+
 export function newPendingWrites(): PendingWrites {
   return { inserts: [], events: [], audit: [] };
+}
+
+/** Defers inserting `rows` into `table`: by COPY when there are many, else in the flush's statement. */
+export function deferRows<T extends keyof Database & string>(pending: PendingWrites, db: Executor, table: T, rows: readonly Insertable<Database[T]>[]): void {
+  if (rows.length === 0) return;
+  const copy = rows.length >= COPY_MIN_ROWS ? copyInto(table, rows as readonly Record<string, unknown>[]) : null;
+  pending.inserts.push(copy ? { copy } : db.insertInto(table).values(rows as never));
 }
 
 function isDuplicateIdempotencyKey(error: unknown): boolean {
@@ -43,24 +60,42 @@ export async function flushPendingWrites(
   pending: PendingWrites,
   options: { idempotency?: Insertable<IdempotencyKeysTable> | undefined; commit?: boolean } = {},
 ): Promise<boolean> {
-  const inserts = [
-    ...pending.inserts,
-    ...(pending.events.length > 0 ? [db.insertInto('events').values(pending.events)] : []),
-    ...(pending.audit.length > 0 ? [db.insertInto('audit_log').values(pending.audit)] : []),
-    ...(options.idempotency ? [db.insertInto('idempotency_keys').values(options.idempotency)] : []),
-  ];
+  const writes = [...pending.inserts];
+  if (pending.events.length > 0) {
+    const copy = pending.events.length >= COPY_MIN_ROWS ? copyInto('events', pending.events as Record<string, unknown>[]) : null;
+    writes.push(copy ? { copy } : db.insertInto('events').values(pending.events));
+  }
+  if (pending.audit.length > 0) writes.push(db.insertInto('audit_log').values(pending.audit));
+  if (options.idempotency) writes.push(db.insertInto('idempotency_keys').values(options.idempotency));
   pending.inserts = [];
   pending.events = [];
   pending.audit = [];
-  const main = inserts.pop();
-  if (!main) return true;
-  const ctes = inserts.map((insert, i) => sql`${sql.raw(`w${i}`)} AS (${insert})`);
-  const statement = ctes.length > 0 ? sql`WITH ${sql.join(ctes)} ${main}` : sql`${main}`;
+
+  // Consecutive inserts share one statement; a COPY runs on its own, in its place in the order.
+  let statement: (Compilable | RawBuilder<unknown>)[] = [];
+  for (const write of writes) {
+    if (!('copy' in write)) {
+      statement.push(write);
+      continue;
+    }
+    if (statement.length > 0) await inOneStatement(statement).execute(db);
+    statement = [];
+    await write.copy.execute(db);
+  }
+  if (statement.length === 0) return true;
   try {
-    await (options.commit ? sql`${sql.raw(COMMIT_MARK)}${statement}` : statement).execute(db);
+    const combined = inOneStatement(statement);
+    await (options.commit ? sql`${sql.raw(COMMIT_MARK)}${combined}` : combined).execute(db);
     return true;
   } catch (error) {
     if (isDuplicateIdempotencyKey(error)) return false;
     throw error;
   }
+}
+
+/** Writes as one statement: all but the last as data-modifying CTEs. */
+function inOneStatement(writes: readonly (Compilable | RawBuilder<unknown>)[]): RawBuilder<unknown> {
+  const main = writes.at(-1) as Compilable | RawBuilder<unknown>;
+  const ctes = writes.slice(0, -1).map((insert, i) => sql`${sql.raw(`w${i}`)} AS (${insert})`);
+  return ctes.length > 0 ? sql`WITH ${sql.join(ctes)} ${main}` : sql`${main}`;
 }

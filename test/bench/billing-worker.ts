@@ -3,8 +3,11 @@
  * reports is the worker's own. Two modes, each with K concurrent loops on a pool of K
  * connections; each prints one JSON line (a WorkerReport) on stdout when done:
  *
- *   engine <url> <workers> <now ISO> [batch]  drains billingWork(batch) with the clock fixed at `now`
- *   floor  <url> <workers> <plan JSON>        the same rows written with plain multi-row statements
+ *   engine <url> <loops> <now ISO> [batch]  drains billingWork(batch) with the clock fixed at `now`
+ *   floor  <url> <loops> <plan JSON>        the same rows written with plain multi-row statements
+ *
+ * Once set up it prints `ready` and waits for `go` on stdin, so that several engine processes
+ * (billing.ts --workers) start their timed part together.
  */
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
@@ -14,6 +17,9 @@ import { drainWork, type DueWork } from '../../src/worker/runner.ts';
 
 export interface WorkerReport {
   seconds: number;
+  /** When the timed part began and ended (epoch ms), to combine several processes. */
+  startedAt: number;
+  endedAt: number;
   /** CPU time (user + system) this process spent in the timed part. */
   cpuSeconds: number;
   /** Rows handled (engine: the sum over billingWork()'s steps; floor: rows written). */
@@ -23,8 +29,8 @@ export interface WorkerReport {
   rssAt: { start: number; p25: number; p50: number; p75: number; p100: number };
   /** The engine's rows per batch. */
   batchSize?: number;
-  /** Each step's (engine) or table's (floor) share of the time spent in batches or statements. */
-  shares: Record<string, number>;
+  /** Milliseconds spent in batches (engine, per step) or statements (floor, per table). */
+  busy: Record<string, number>;
 }
 
 /** What the floor writes: rows per table (into `schema`'s copies), and N subscription updates. */
@@ -48,18 +54,22 @@ if ((mode !== 'engine' && mode !== 'floor') || !url || !workersArg || !arg) {
 const workers = Number(workersArg);
 const database = connect(url, { max: workers, applicationName: `bench-${mode}` });
 
-function shares(busy: Map<string, number>): Record<string, number> {
-  const total = [...busy.values()].reduce((a, b) => a + b, 0);
-  return Object.fromEntries([...busy].map(([name, ms]) => [name, ms / total]));
+/** Tells the parent this process is set up, and waits for its go. */
+async function readyThenGo(): Promise<void> {
+  process.stdout.write('ready\n');
+  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+  process.stdin.pause();
 }
 
 /** Runs `loops` concurrently while sampling RSS every 100 ms against the `done()` counter. */
-async function measured(loops: () => Promise<void>[], done: () => number): Promise<Omit<WorkerReport, 'shares'>> {
+async function measured(loops: () => Promise<void>[], done: () => number): Promise<Omit<WorkerReport, 'busy'>> {
+  await readyThenGo();
   const samples: { rss: number; done: number }[] = [];
   const sample = () => samples.push({ rss: process.memoryUsage().rss, done: done() });
   sample();
   const timer = setInterval(sample, 100);
   const started = performance.now();
+  const startedAt = Date.now();
   const cpu = process.cpuUsage();
   try {
     await Promise.all(loops());
@@ -67,12 +77,15 @@ async function measured(loops: () => Promise<void>[], done: () => number): Promi
     clearInterval(timer);
   }
   const seconds = (performance.now() - started) / 1000;
+  const endedAt = Date.now();
   const { user, system } = process.cpuUsage(cpu);
   sample();
   const total = done();
   const at = (q: number) => (samples.find((s) => s.done >= q * total) ?? (samples.at(-1) as { rss: number })).rss;
   return {
     seconds,
+    startedAt,
+    endedAt,
     cpuSeconds: (user + system) / 1e6,
     handled: total,
     // maxRSS (KiB) is the kernel's high-water mark, which catches peaks between samples.
@@ -109,7 +122,7 @@ async function runEngine(now: Date, batch: number | undefined): Promise<WorkerRe
     } while (mine > before);
   }
   const report = await measured(() => Array.from({ length: workers }, loop), () => handled);
-  return { ...report, shares: shares(busy), batchSize: billingWork(batch)[0]?.batchSize };
+  return { ...report, busy: Object.fromEntries(busy), batchSize: billingWork(batch)[0]?.batchSize };
 }
 
 type Row = (string | null)[];
@@ -203,7 +216,7 @@ async function runFloor(plan: FloorPlan): Promise<WorkerReport> {
     }
   }
   const report = await measured(() => Array.from({ length: workers }, loop), () => written);
-  return { ...report, shares: shares(busy) };
+  return { ...report, busy: Object.fromEntries(busy) };
 }
 
 try {

@@ -1,11 +1,12 @@
 /**
  * `npm run bench:billing`: renewals per second of the billing engine on PostgreSQL, against
- * a floor in the same run. N subscriptions fall due at the same instant on a fresh database;
- * a child process (billing-worker.ts, so its RSS is its own) drains the engine with K
- * concurrent loops. A renewal is a finalized, paid invoice with its line, a charge through
+ * a floor in the same run. N subscriptions fall due at the same instant on a fresh database
+ * (with each subscription's first invoice as history); K worker processes (billing-worker.ts,
+ * each running one billing loop as `recur worker` does, so its RSS is its own) start together
+ * and drain the engine. A renewal is a finalized, paid invoice with its line, a charge through
  * the test gateway, the period advanced and the events written. The floor writes as many
  * rows into empty copies of the same tables with plain 1,000-row INSERTs (and the
- * subscriptions' UPDATE in 1,000-row batches), from the same kind of process.
+ * subscriptions' UPDATE in 1,000-row batches), from one process with K connections.
  *
  *   npm run bench:billing [-- --subs 100000 --workers 2 --batch 500 --keep]
  *
@@ -14,6 +15,8 @@
  * Uses DATABASE_URL's server (default: the local PostgreSQL at 127.0.0.1:5432).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -44,33 +47,97 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 // subscription ids from this.
 const ID_WIDTH = 24;
 const FLOOR_SCHEMA = 'bench_floor';
+// The Node flags `npm run worker` starts a worker with (e.g. its young generation's size),
+// so the bench's workers run as the real ones do.
+const workerScript = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts.worker ?? '';
+const WORKER_NODE_FLAGS = workerScript.split(' ').filter((word) => word.startsWith('--'));
 
 const number = (n: number) => Math.round(n).toLocaleString('en-US');
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)}`;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
-const percentages = (shares: Record<string, number>) =>
-  Object.entries(shares)
+const percentages = (busy: Record<string, number>) => {
+  const total = Object.values(busy).reduce((a, b) => a + b, 0);
+  return Object.entries(busy)
     .sort((a, b) => b[1] - a[1])
-    .map(([name, share]) => `${name} ${Math.round(share * 100)}%`)
+    .map(([name, ms]) => `${name} ${Math.round((ms / total) * 100)}%`)
     .join(', ');
+};
 
-function runWorker(args: string[]): Promise<WorkerReport> {
-  return new Promise((resolve, reject) => {
+/** A child process (billing-worker.ts), started up to its `ready`; `go()` starts its timed part. */
+function startWorker(args: string[]): Promise<{ go: () => Promise<WorkerReport> }> {
+  return new Promise((resolveReady, rejectReady) => {
     // RECUR_BENCH_PROFILE=<dir>: a V8 CPU profile of the child (open it in Chrome's devtools).
     const profile = process.env.RECUR_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RECUR_BENCH_PROFILE}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'test/bench/billing-worker.ts', ...args], {
+    const child = spawn(process.execPath, [...profile, ...WORKER_NODE_FLAGS, '--import', 'tsx', 'test/bench/billing-worker.ts', ...args], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let resolveReport: (report: WorkerReport) => void = () => undefined;
+    let rejectReport: (error: Error) => void = () => undefined;
+    const report = new Promise<WorkerReport>((resolve, reject) => {
+      resolveReport = resolve;
+      rejectReport = reject;
+    });
+    let ready = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!ready && out.startsWith('ready\n')) {
+        ready = true;
+        out = out.slice('ready\n'.length);
+        resolveReady({
+          go: () => {
+            child.stdin.end('go\n');
+            return report;
+          },
+        });
+      }
+    });
     child.on('exit', (code) => {
       const last = out.trim().split('\n').at(-1);
-      if (code === 0 && last) resolve(JSON.parse(last) as WorkerReport);
-      else reject(new Error(`billing-worker ${args[0]} exited with ${code}`));
+      const error = new Error(`billing-worker ${args[0]} exited with ${code}`);
+      if (!ready) rejectReady(error);
+      else if (code === 0 && last) resolveReport(JSON.parse(last) as WorkerReport);
+      else rejectReport(error);
     });
   });
+}
+
+/** Starts `count` worker processes together; their report as one (wall time from first start to last end). */
+async function runWorkers(count: number, args: string[]): Promise<WorkerReport & { each: WorkerReport[]; machine: { busySeconds: number; share: number; cores: number } }> {
+  const started = await Promise.all(Array.from({ length: count }, () => startWorker(args)));
+  const cpuBefore = machineCpu();
+  const each = await Promise.all(started.map((w) => w.go()));
+  const cpuAfter = machineCpu();
+  const busy: Record<string, number> = {};
+  for (const r of each) for (const [name, ms] of Object.entries(r.busy)) busy[name] = (busy[name] ?? 0) + ms;
+  const startedAt = Math.min(...each.map((r) => r.startedAt));
+  const endedAt = Math.max(...each.map((r) => r.endedAt));
+  const first = each[0] as WorkerReport;
+  return {
+    ...first,
+    seconds: (endedAt - startedAt) / 1000,
+    startedAt,
+    endedAt,
+    cpuSeconds: each.reduce((sum, r) => sum + r.cpuSeconds, 0),
+    handled: each.reduce((sum, r) => sum + r.handled, 0),
+    peakRssBytes: Math.max(...each.map((r) => r.peakRssBytes)),
+    busy,
+    each,
+    machine: { busySeconds: (cpuAfter.busy - cpuBefore.busy) / 1000, share: (cpuAfter.busy - cpuBefore.busy) / (cpuAfter.total - cpuBefore.total), cores: os.cpus().length },
+  };
+}
+
+/** The whole machine's CPU time so far (ms, all cores): busy, and busy + idle. */
+function machineCpu(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of os.cpus()) {
+    busy += times.user + times.nice + times.sys + times.irq;
+    total += times.user + times.nice + times.sys + times.irq + times.idle;
+  }
+  return { busy, total };
 }
 
 /** Row counts of every table in a schema. */
@@ -157,6 +224,26 @@ try {
        SELECT $1, ${id('si')}, ${id('sub')}, $4, 1, $3 FROM generate_series(1, $2::int) n`,
       [workspaceId, subs, iso(anchor), priceId],
     );
+    // Each subscription's first invoice, paid, with its line: a billing database is never
+    // without its history, and the tables the engine writes to then have statistics.
+    await seeder.query(
+      `INSERT INTO invoices (workspace_id, id, customer_id, subscription_id, status, number, currency, billing_reason,
+         collection_method, period_start, period_end, subtotal, total_excluding_tax, tax, total, amount_due, amount_paid,
+         amount_remaining, attempt_count, attempted, finalized_at, paid_at, created_at, updated_at)
+       SELECT $1, ${id('in')}, ${id('cus')}, ${id('sub')}, 'paid', 'BENCH-' || lpad(n::text, 7, '0'), 'usd', 'subscription_create',
+              'charge_automatically', $3, $3, 2000, 2000, 0, 2000, 2000, 2000, 0, 1, true, $3, $3, $3, $3
+       FROM generate_series(1, $2::int) n`,
+      params.slice(0, 3),
+    );
+    await seeder.query(
+      `INSERT INTO invoice_lines (workspace_id, invoice_id, position, id, amount, currency, description, quantity, price_id,
+         product_id, unit_amount_decimal, subscription_id, subscription_item_id, period_start, period_end)
+       SELECT $1, ${id('in')}, 0, ${id('il')}, 2000, 'usd', '1 × Bench plan', 1, $5, $6, '2000', ${id('sub')}, ${id('si')}, $3, $4
+       FROM generate_series(1, $2::int) n`,
+      [...params, priceId, productId],
+    );
+    await seeder.query(`UPDATE subscriptions SET latest_invoice_id = 'in_' || substr(id, 5)`);
+    await seeder.query(`INSERT INTO invoice_numbering (workspace_id, prefix, next_number) VALUES ($1, 'BENCH', $2)`, [workspaceId, subs + 1]);
     await seeder.query('COMMIT');
   } finally {
     seeder.release();
@@ -170,7 +257,8 @@ try {
   // (needs superuser or pg_checkpoint; skipped without).
   const checkpoint = () => pool.query('CHECKPOINT').catch(() => undefined);
   await checkpoint();
-  const engine = await runWorker(['engine', dbUrl.toString(), String(workers), new Date().toISOString(), ...(values.batch ? [values.batch] : [])]);
+  // Each worker process runs one billing loop on one connection, as `recur worker` does.
+  const engine = await runWorkers(workers, ['engine', dbUrl.toString(), '1', new Date().toISOString(), ...(values.batch ? [values.batch] : [])]);
   const after = await tableCounts(pool, 'public');
 
   // A renewal counts only when all of it happened, exactly once per subscription.
@@ -204,24 +292,33 @@ try {
     subscriptionIds: { prefix: 'sub_', width: ID_WIDTH, count: subs },
     period: { start: iso(t0), end: iso(nextEnd) },
   };
-  const floor = await runWorker(['floor', dbUrl.toString(), String(workers), JSON.stringify(plan)]);
+  // The floor: one process with as many connections as the engine had workers.
+  const floor = await runWorkers(1, ['floor', dbUrl.toString(), String(workers), JSON.stringify(plan)]);
   const floorExpected = written.reduce((sum, t) => sum + t.rows, 0) + subs;
   if (floor.handled !== floorExpected) throw new Error(`the floor wrote ${floor.handled} rows, expected ${floorExpected}`);
 
   const version = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
-  const rss = engine.rssAt;
   const line = (label: string, value: string) => console.log(label.padEnd(33) + value);
-  console.log(`\nbench:billing — ${number(subs)} subscriptions due at once, ${workers} worker loops (${workers} connections), batches of ${engine.batchSize}, PostgreSQL ${version}, Node ${process.version}`);
+  console.log(
+    `\nbench:billing — ${number(subs)} subscriptions due at once, ${workers} worker process${workers === 1 ? '' : 'es'} (one loop and connection each, as recur worker), batches of ${engine.batchSize}, PostgreSQL ${version}, Node ${process.version}`,
+  );
   line('seed (not timed)', `${seedSeconds.toFixed(1)} s`);
   line('engine', `${engine.seconds.toFixed(1)} s`);
   line('renewals/s', number(renewals / engine.seconds));
-  line('engine time by step', percentages(engine.shares));
+  line('engine time by step', percentages(engine.busy));
   line('rows written', [...written.map((t) => `${t.name} ${number(t.rows)}`), `subscriptions updated ${number(subs)}`].join(', '));
-  line('worker CPU', `${engine.cpuSeconds.toFixed(1)} s (${Math.round((engine.cpuSeconds / engine.seconds) * 100)}% of one core; floor ${Math.round((floor.cpuSeconds / floor.seconds) * 100)}%)`);
-  line('worker peak RSS', `${mib(engine.peakRssBytes)} MiB`);
-  line('worker RSS at 0/25/50/75/100 %', `${[rss.start, rss.p25, rss.p50, rss.p75, rss.p100].map(mib).join(' / ')} MiB`);
+  const perCore = (r: WorkerReport) => `${Math.round((r.cpuSeconds / r.seconds) * 100)}%`;
+  line('worker CPU', `${engine.cpuSeconds.toFixed(1)} s in all (of one core: ${engine.each.map(perCore).join(', ')}; floor ${perCore(floor)})`);
+  // Everything on the machine (workers and PostgreSQL): whether the run was CPU-bound, and
+  // what a renewal costs in CPU, a steadier figure than the rate when the machine is noisy.
+  line('machine CPU during the engine', `${Math.round(engine.machine.share * 100)}% of ${engine.machine.cores} cores, ${Math.round((engine.machine.busySeconds * 1e6) / renewals)} µs per renewal (workers and PostgreSQL)`);
+  line('worker peak RSS', `${mib(engine.peakRssBytes)} MiB (the largest worker)`);
+  engine.each.forEach((r, i) => {
+    const rss = r.rssAt;
+    line(`worker ${i + 1} RSS at 0/25/50/75/100 %`, `${[rss.start, rss.p25, rss.p50, rss.p75, rss.p100].map(mib).join(' / ')} MiB`);
+  });
   line('floor (1,000-row statements)', `${floor.seconds.toFixed(1)} s, ${number(floor.handled)} rows, ${number(floor.handled / floor.seconds)} rows/s`);
-  line('floor time by table', percentages(floor.shares));
+  line('floor time by table', percentages(floor.busy));
   line('engine time / floor time', `${(engine.seconds / floor.seconds).toFixed(2)}×`);
   console.log('\nTarget: ≥ 3,000 renewals/s with flat worker memory.');
 } catch (error) {

@@ -59,15 +59,28 @@ export function recordEvent(
   object: { id: string },
   previousAttributes?: Record<string, unknown>,
 ): string {
-  const id = newId('event');
   const data = previousAttributes ? { object, previous_attributes: previousAttributes } : { object };
+  return pushEvent(ctx, type, object.id, JSON.stringify(data));
+}
+
+/**
+ * Records several events about one object as it now stands (e.g. invoice.paid and
+ * invoice.payment_succeeded), serializing it once. Returns their ids in order.
+ */
+export function recordEvents(ctx: EventContext, types: readonly string[], object: { id: string }): string[] {
+  const data = JSON.stringify({ object });
+  return types.map((type) => pushEvent(ctx, type, object.id, data));
+}
+
+function pushEvent(ctx: EventContext, type: string, objectId: string, data: string): string {
+  const id = newId('event');
   ctx.pending.events.push({
     workspace_id: ctx.workspace.id,
     id,
     type,
     api_version: API_VERSION,
-    object_id: object.id,
-    data: JSON.stringify(data),
+    object_id: objectId,
+    data,
     request_id: ctx.requestId,
     idempotency_key: ctx.idempotencyKey,
   });
@@ -78,9 +91,26 @@ export function recordEvent(
 export function previousAttributes(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
   const changed: Record<string, unknown> = {};
   for (const key of Object.keys(after)) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed[key] = before[key] ?? null;
+    if (!sameJson(before[key], after[key])) changed[key] = before[key] ?? null;
   }
   return changed;
+}
+
+/** Whether two values serialize to the same JSON (up to key order); stops at the first difference. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((value, i) => sameJson(value, b[i]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  // JSON leaves out undefined-valued keys, so they do not count.
+  const keys = Object.keys(left).filter((k) => left[k] !== undefined);
+  if (keys.length !== Object.keys(right).filter((k) => right[k] !== undefined).length) return false;
+  return keys.every((k) => sameJson(left[k], right[k]));
 }
 
 /**

@@ -193,6 +193,16 @@ describe('period boundaries (properties)', () => {
     );
   });
 
+  it('give the same month and year boundaries as Temporal (the reference for calendar arithmetic)', () => {
+    fc.assert(
+      fc.property(anchorArb, fc.integer({ min: -2400, max: 2400 }), (anchor, months) => {
+        const expected = dateTime(anchor).add({ months }, { overflow: 'constrain' }).epochMilliseconds / 1000;
+        expect(periodStart(anchor, 'month', 1, months)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('compute a period from the anchor, not by chaining from the previous boundary', () => {
     fc.assert(
       fc.property(anchorArb, recurringArb, nArb, (anchor, { interval, count }, n) => {

@@ -9,7 +9,7 @@ import { newId } from '../../../lib/ids.ts';
 import type { WorkspaceRef } from '../../../server/context.ts';
 import type { PendingWrites } from '../../../server/unit-of-work.ts';
 import type { Address, InvoiceSettings } from '../../customers/models.ts';
-import { recordEvent } from '../../events/service.ts';
+import { recordEvents } from '../../events/service.ts';
 import { gatewayFor } from '../../payments/payment-methods/service.ts';
 import type { StoredDiscount, SubscriptionRow } from '../../subscriptions/models.ts';
 import { invoiceTotals } from '../totals.ts';
@@ -279,8 +279,9 @@ export async function chargeInvoices(
 }
 
 /** The events of an invoice's steps, each with the object as it stood after that step. */
-export function recordInvoiceEvent(ctx: Omit<BillingContext, 'db'>, type: string, invoice: InvoiceWithLines): void {
-  recordEvent(ctx, type, { ...invoiceObject(invoice.row, invoice.lines, ctx.workspace), id: invoice.row.id });
+/** Records `types` (one or several) about the invoice as it now stands. */
+export function recordInvoiceEvent(ctx: Omit<BillingContext, 'db'>, types: string | readonly string[], invoice: InvoiceWithLines): void {
+  recordEvents(ctx, typeof types === 'string' ? [types] : types, { ...invoiceObject(invoice.row, invoice.lines, ctx.workspace), id: invoice.row.id });
 }
 
 /** Column values of an invoice row for an INSERT (jsonb as text). */

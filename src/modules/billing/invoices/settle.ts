@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../../db/database.ts';
 import { bulkUpdate, jsonRows } from '../../../db/bulk.ts';
+import { deferRows } from '../../../server/unit-of-work.ts';
 import type { SubscriptionRow, SubscriptionStatus } from '../../subscriptions/models.ts';
 import {
   chargeInvoices,
@@ -38,6 +39,13 @@ export interface Settlement {
   subscriptionGatewayRef?: string | null;
 }
 
+/** Events about an invoice as it stood after one step (several types share the snapshot). */
+interface InvoiceEvents {
+  ctx: BillingContext;
+  types: string[];
+  invoice: InvoiceWithLines;
+}
+
 /** The subscription's status after a payment attempt on one of its invoices. */
 export function statusAfterPayment(status: SubscriptionStatus, billingReason: string, succeeded: boolean): SubscriptionStatus {
   if (succeeded) return status === 'past_due' || status === 'incomplete' || status === 'unpaid' ? 'active' : status;
@@ -64,8 +72,8 @@ export async function chargeAndFinalize(db: Executor, settlements: readonly Sett
 
   // Events are recorded once numbers are known (they are taken last, see below), each with
   // the invoice as it stood after its step.
-  const events: { ctx: BillingContext; type: string; invoice: InvoiceWithLines }[] = [];
-  const snapshot = (s: Settlement, type: string) => events.push({ ctx: s.ctx, type, invoice: { row: { ...s.invoice.row }, lines: s.invoice.lines } });
+  const events: InvoiceEvents[] = [];
+  const snapshot = (s: Settlement, ...types: string[]) => events.push({ ctx: s.ctx, types, invoice: { row: { ...s.invoice.row }, lines: s.invoice.lines } });
 
   // 1. Finalize (in memory): customer balances applied in order, pause behaviours.
   const finalized: Settlement[] = [];
@@ -124,8 +132,7 @@ export async function chargeAndFinalize(db: Executor, settlements: readonly Sett
     outcomes.forEach((outcome, i) => {
       const s = list[i] as Settlement;
       if (outcome.succeeded) {
-        snapshot(s, 'invoice.paid');
-        snapshot(s, 'invoice.payment_succeeded');
+        snapshot(s, 'invoice.paid', 'invoice.payment_succeeded');
       } else {
         snapshot(s, 'invoice.payment_failed');
       }
@@ -140,7 +147,7 @@ async function numberAndQueue(
   db: Executor,
   settlements: readonly Settlement[],
   finalized: readonly Settlement[],
-  events: readonly { ctx: BillingContext; type: string; invoice: InvoiceWithLines }[],
+  events: readonly InvoiceEvents[],
   balanceChanges: Map<string, { workspace_id: string; id: string; delta: bigint }>,
 ): Promise<void> {
   // Numbers last: the numbering row's lock lasts until commit, so the less that happens
@@ -157,7 +164,7 @@ async function numberAndQueue(
   }
   for (const event of events) {
     event.invoice.row.number = numberOf.get(`${event.ctx.workspace.id}/${event.invoice.row.id}`) ?? event.invoice.row.number;
-    recordInvoiceEvent(event.ctx, event.type, event.invoice);
+    recordInvoiceEvent(event.ctx, event.types, event.invoice);
   }
 
   // 3. Writes, deferred to the caller's flush (one statement with its other rows).
@@ -166,9 +173,8 @@ async function numberAndQueue(
   const fresh = settlements.filter((s) => s.isNew !== false);
   const existing = settlements.filter((s) => s.isNew === false);
   if (fresh.length > 0) {
-    pending.inserts.push(db.insertInto('invoices').values(fresh.map((s) => invoiceInsertable(s.invoice.row))));
-    const lines = fresh.flatMap((s) => s.invoice.lines.map(invoiceLineInsertable));
-    if (lines.length > 0) pending.inserts.push(db.insertInto('invoice_lines').values(lines));
+    deferRows(pending, db, 'invoices', fresh.map((s) => invoiceInsertable(s.invoice.row)));
+    deferRows(pending, db, 'invoice_lines', fresh.flatMap((s) => s.invoice.lines.map(invoiceLineInsertable)));
   }
   if (existing.length > 0) {
     pending.inserts.push(bulkUpdate('invoices', ['workspace_id', 'id'], INVOICE_STATE_COLUMNS, existing.map((s) => invoiceState(s.invoice.row))));
