@@ -16,6 +16,10 @@ export interface Config {
   secureCookies: boolean;
   /** Where the built dashboard is. */
   webDir: string;
+  /** Outgoing mail server (smtp://user:pass@host:port); null keeps mail in the outbox. */
+  smtpUrl: string | null;
+  /** The From address of mail Recur sends. */
+  emailFrom: string;
 }
 
 export class ConfigError extends Error {}
@@ -43,5 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env.RECUR_ADMIN_PASSWORD || null,
     secureCookies: env.RECUR_SECURE_COOKIES === 'true',
     webDir: resolve(env.RECUR_WEB_DIR || new URL('../dist/web', import.meta.url).pathname),
+    smtpUrl: env.SMTP_URL || null,
+    emailFrom: env.RECUR_EMAIL_FROM || 'Recur <billing@localhost>',
   };
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { openDatabase } from '../db/open.ts';
 import { acquireServeLock, type ServeLock } from '../db/serve-lock.ts';
 import type { Logger } from '../lib/logger.ts';
+import { loadSecretKey, secretBox } from '../lib/secret-box.ts';
 import { ensureBootstrapped } from '../modules/workspaces/bootstrap.ts';
 import { buildApp } from '../server/app.ts';
 import { backgroundWork } from '../worker/index.ts';
@@ -40,7 +41,9 @@ export async function startCommand(config: Config, logger: Logger, options: { wo
     throw error;
   });
   const boot = await ensureBootstrapped(database.db, config);
+  const secrets = secretBox(loadSecretKey(process.env, config.dataDir));
   const app = await buildApp({
+    secrets,
     db: database.db,
     pool: database.pool,
     logger,
@@ -58,7 +61,7 @@ export async function startCommand(config: Config, logger: Logger, options: { wo
       ? new UserError(`Port ${config.port} on ${config.host} is already in use. Stop what is using it, or set PORT to another port.`)
       : error;
   }
-  const worker = options.worker ? startWorker(database.db, backgroundWork(), logger) : null;
+  const worker = options.worker ? startWorker(database.db, backgroundWork({ config, secrets }), logger) : null;
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

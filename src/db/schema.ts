@@ -13,6 +13,7 @@ import type { InvoiceItemsTable, InvoiceLinesTable, InvoiceNumberingTable, Invoi
 import type { SubscriptionItemsTable, SubscriptionsTable } from '../modules/subscriptions/models.ts';
 import type { TestClocksTable } from '../modules/subscriptions/test-clocks/models.ts';
 import type { SubscriptionSchedulesTable } from '../modules/subscriptions/schedules/models.ts';
+import type { DunningSettingsTable } from '../modules/payments/dunning/models.ts';
 
 /** Every table, as Kysely sees it. Each module owns the types of its own tables. */
 export interface Database {
@@ -40,4 +41,5 @@ export interface Database {
   invoices: InvoicesTable;
   invoice_lines: InvoiceLinesTable;
   invoice_items: InvoiceItemsTable;
+  dunning_settings: DunningSettingsTable;
 }

@@ -9,6 +9,7 @@ import type { RequestContext } from './context.ts';
 import { applyExpansions, type Expanders } from './expand.ts';
 import { checkIdempotencyKey, findStoredResponse, requestHash, type StoredResponse } from './idempotency.ts';
 import { readParams } from './input.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { FileResponse, type RouteSpec } from './route.ts';
 import { flushPendingWrites, newPendingWrites } from './unit-of-work.ts';
@@ -18,6 +19,7 @@ export interface ApiDeps {
   authenticator: Authenticator;
   rateLimiter: RateLimiter;
   expanders: Expanders;
+  secrets: SecretBox;
 }
 
 function omit(value: object, fields: string[]): object {
@@ -37,8 +39,9 @@ function sendJson(reply: FastifyReply, response: StoredResponse, replayed: boole
   return reply.code(response.status).type('application/json; charset=utf-8').send(response.body);
 }
 
-function contextFor(request: FastifyRequest, principal: Principal, db: RequestContext['db']): RequestContext {
+function contextFor(request: FastifyRequest, principal: Principal, db: RequestContext['db'], secrets: SecretBox): RequestContext {
   return {
+    secrets,
     db,
     workspace: principal.workspace,
     actor: principal.actor,
@@ -74,7 +77,7 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
         }
 
         if (spec.method === 'GET') {
-          const ctx = contextFor(request, principal, db);
+          const ctx = contextFor(request, principal, db, deps.secrets);
           const answer = await spec.handler(ctx, params, path);
           if (answer instanceof FileResponse) {
             return reply.type(answer.contentType).header('content-disposition', `inline; filename="${answer.filename}"`).send(answer.body);
@@ -99,7 +102,7 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
               if (stored) return { response: stored, replayed: true };
             }
             const ctx: RequestContext = {
-              ...contextFor(request, principal, tx),
+              ...contextFor(request, principal, tx, deps.secrets),
               idempotencyKey,
               afterCommit: (task) => afterCommit.push(task),
             };

@@ -16,6 +16,7 @@ import { productRoutes } from '../modules/catalog/products/routes.ts';
 import { taxRateRoutes } from '../modules/catalog/tax-rates/routes.ts';
 import { customerRoutes } from '../modules/customers/routes.ts';
 import { eventRoutes } from '../modules/events/routes.ts';
+import { dunningRoutes } from '../modules/payments/dunning/routes.ts';
 import { paymentMethodRoutes } from '../modules/payments/payment-methods/routes.ts';
 import { invoiceItemRoutes } from '../modules/billing/invoice-items/routes.ts';
 import { invoiceRoutes } from '../modules/billing/invoices/routes.ts';
@@ -23,6 +24,7 @@ import { subscriptionExpanders } from '../modules/subscriptions/expanders.ts';
 import { subscriptionRoutes } from '../modules/subscriptions/routes.ts';
 import { scheduleRoutes } from '../modules/subscriptions/schedules/routes.ts';
 import { testClockRoutes } from '../modules/subscriptions/test-clocks/routes.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
 import { mountApiRoutes } from './api.ts';
 import { Authenticator } from './auth.ts';
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.ts';
@@ -33,7 +35,7 @@ import type { RouteSpec } from './route.ts';
 import { mountWeb } from './web.ts';
 
 /** Every API route, in the order the OpenAPI document lists them. */
-export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...subscriptionRoutes, ...scheduleRoutes, ...invoiceRoutes, ...invoiceItemRoutes, ...testClockRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
+export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...subscriptionRoutes, ...scheduleRoutes, ...invoiceRoutes, ...invoiceItemRoutes, ...testClockRoutes, ...dunningRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
 const expanders: Expanders = { ...teamExpanders, ...subscriptionExpanders };
 
 export interface AppOptions {
@@ -46,6 +48,8 @@ export interface AppOptions {
   /** Built dashboard (dist/web); null serves none. */
   webDir: string | null;
   secureCookies: boolean;
+  /** Seals and opens the secrets Recur keeps (lib/secret-box.ts). */
+  secrets: SecretBox;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -83,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticator,
     rateLimiter: new RateLimiter(options.rateLimitPerSecond),
     expanders,
+    secrets: options.secrets,
   });
   mountSessionRoutes(app, options.db, { secureCookies: options.secureCookies });
 

@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
 import type { ActorType } from '../modules/audit/models.ts';
 import type { Role } from '../modules/auth/models.ts';
 import type { WorkspaceMode } from '../modules/workspaces/models.ts';
@@ -33,6 +34,8 @@ export interface RequestContext {
   pending: PendingWrites;
   /** Runs once the request's transaction has committed (e.g. dropping caches). */
   afterCommit(task: () => void): void;
+  /** Seals and opens the secrets Recur keeps (lib/secret-box.ts). */
+  secrets: SecretBox;
 }
 
 export function livemode(workspace: WorkspaceRef): boolean {

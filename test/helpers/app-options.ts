@@ -1,6 +1,10 @@
 import { pino } from 'pino';
 import type { DatabaseHandle } from '../../src/db/database.ts';
+import { secretBox } from '../../src/lib/secret-box.ts';
 import type { AppOptions } from '../../src/server/app.ts';
+
+/** One fixed key for test servers and workers (lib/secret-box.ts). */
+export const TEST_SECRETS = secretBox(Buffer.alloc(32, 1));
 
 /** The options every test server is built with (no vitest import: child processes use it too). */
 export function testAppOptions(database: DatabaseHandle, overrides: Partial<AppOptions> = {}): AppOptions {
@@ -12,6 +16,7 @@ export function testAppOptions(database: DatabaseHandle, overrides: Partial<AppO
     bodyLimitBytes: 1024 * 1024,
     webDir: null,
     secureCookies: false,
+    secrets: TEST_SECRETS,
     ...overrides,
   };
 }

@@ -13,6 +13,7 @@ import { unixSeconds } from '../../lib/time.ts';
 import { recordEvent, recordUpdate } from '../events/service.ts';
 import { findTestClockRow } from '../subscriptions/test-clocks/service.ts';
 import type { Address, CustomersTable, InvoiceSettings, Shipping } from './models.ts';
+import { retryWithNewCard } from '../payments/dunning/service.ts';
 import type {
   CreateCustomerParams,
   CustomerObject,
@@ -235,6 +236,7 @@ export async function updateCustomer(ctx: RequestContext, id: string, params: Up
   const before = customerObject(current, ctx);
   const after = customerObject(row, ctx);
   recordUpdate(ctx, 'customer.updated', before, after);
+  if (defaultPaymentMethod && defaultPaymentMethod !== current.default_payment_method_id) await retryWithNewCard(ctx, row);
   return after;
 }
 

@@ -93,3 +93,21 @@ export interface SubscriptionItemsTable {
 
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type SubscriptionItemRow = Selectable<SubscriptionItemsTable>;
+
+/**
+ * Ends a subscription now, for `reason` (cancel now through the API, a trial ending without
+ * a card, dunning). A cancellation asked for earlier and due now keeps its request's time and
+ * details instead (the billing run's cancel step).
+ */
+export function markCanceled(
+  sub: SubscriptionRow,
+  at: Date,
+  reason: NonNullable<CancellationDetails['reason']>,
+  said: { comment?: string | null; feedback?: string | null } = {},
+): void {
+  sub.status = 'canceled';
+  sub.canceled_at = at;
+  sub.ended_at = at;
+  sub.cancellation_details = { comment: said.comment ?? null, feedback: said.feedback ?? null, reason };
+  sub.next_action_at = null;
+}

@@ -16,7 +16,7 @@ import { buildInvoice, DRAFT_WINDOW_MS, recordInvoiceEvent, type BillingContext 
 import { billingKey, loadBillingData, type BillingData } from './billing-data.ts';
 import { activeDiscounts, itemLines, pendingItemLines, remainingDiscounts } from './invoicing.ts';
 import { dueStep, nextActionAt, type DueStep } from './lifecycle.ts';
-import type { SubscriptionRow } from './models.ts';
+import { markCanceled, type SubscriptionRow } from './models.ts';
 import { subscriptionObject, PriceObjects } from './objects.ts';
 import { periodContaining } from './periods.ts';
 import { advanceSchedules } from './schedules/service.ts';
@@ -191,10 +191,7 @@ function renew(w: Work, data: BillingData, at: Date, now: Date, claimedItems: Se
   const hasPaymentMethod = sub.default_payment_method_id !== null || customer.gatewayRef !== null;
   if (endingTrial && !hasPaymentMethod && sub.collection_method === 'charge_automatically') {
     if (sub.trial_missing_payment_method === 'cancel') {
-      sub.status = 'canceled';
-      sub.canceled_at = at;
-      sub.ended_at = at;
-      sub.cancellation_details = { comment: null, feedback: null, reason: 'cancellation_requested' };
+      markCanceled(sub, at, 'cancellation_requested');
       return null;
     }
     if (sub.trial_missing_payment_method === 'pause') {

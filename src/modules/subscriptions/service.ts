@@ -15,7 +15,7 @@ import { prorationCredits, savePendingItems } from './changes.ts';
 import { billingTime } from './test-clocks/service.ts';
 import { billingKey, loadBillingData, type BillingData, type PriceRow } from './billing-data.ts';
 import { activeDiscounts, itemLines, pendingItemLines, remainingDiscounts, taxRatesOf } from './invoicing.ts';
-import type { SubscriptionItemRow, SubscriptionRow } from './models.ts';
+import { markCanceled, type SubscriptionItemRow, type SubscriptionRow } from './models.ts';
 import { subscriptionObject, type SubscriptionObject } from './objects.ts';
 import { periodContaining, validateRecurring } from './periods.ts';
 import { prorateSpan } from './proration.ts';
@@ -322,15 +322,7 @@ export async function cancelSubscription(ctx: RequestContext, id: string, params
   } else if (credits.length > 0) {
     await savePendingItems(ctx, sub, credits);
   }
-  sub.status = 'canceled';
-  sub.canceled_at = now;
-  sub.ended_at = now;
-  sub.cancellation_details = {
-    comment: params.cancellation_details?.comment ?? null,
-    feedback: params.cancellation_details?.feedback ?? null,
-    reason: 'cancellation_requested',
-  };
-  sub.next_action_at = null;
+  markCanceled(sub, now, 'cancellation_requested', params.cancellation_details ?? {});
   sub.updated_at = now;
   await saveSubscription(ctx, sub);
   const after = subscriptionObject(sub, entries, ctx.workspace);

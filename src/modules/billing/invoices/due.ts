@@ -6,11 +6,11 @@
 import type { Executor } from '../../../db/database.ts';
 import { bulkUpdate, inWorkspaceKeys } from '../../../db/bulk.ts';
 import { flushPendingWrites, newPendingWrites } from '../../../server/unit-of-work.ts';
-import { recordUpdate } from '../../events/service.ts';
+import { recordEvent, recordUpdate } from '../../events/service.ts';
 import { billingKey, loadBillingData, loadGatewayRefs, loadInvoiceCustomers } from '../../subscriptions/billing-data.ts';
 import type { SubscriptionRow } from '../../subscriptions/models.ts';
 import { subscriptionObject } from '../../subscriptions/objects.ts';
-import { nextActionDate, type BillingScope } from '../../subscriptions/renewals.ts';
+import { nextActionDate, SUBSCRIPTION_STATE_COLUMNS, subscriptionState, type BillingScope } from '../../subscriptions/renewals.ts';
 import type { BillingContext } from './lifecycle.ts';
 import type { InvoiceLineRow, InvoiceRow } from './models.ts';
 import { settleInvoices, type Settlement } from './settle.ts';
@@ -102,16 +102,13 @@ async function saveStatusChanges(db: Executor, settlements: readonly Settlement[
     sub.updated_at = new Date();
     const items = data.itemsOf.get(billingKey(sub.workspace_id, sub.id)) ?? [];
     const old = before.get(billingKey(sub.workspace_id, sub.id)) as SubscriptionRow;
-    recordUpdate(ctx, 'customer.subscription.updated', subscriptionObject(old, items, ctx.workspace), subscriptionObject(sub, items, ctx.workspace));
+    sub.next_action_at = nextActionDate(sub);
+    const after = subscriptionObject(sub, items, ctx.workspace);
+    // Dunning's final action may have canceled it.
+    if (sub.status === 'canceled') recordEvent(ctx, 'customer.subscription.deleted', after, { status: old.status });
+    else recordUpdate(ctx, 'customer.subscription.updated', subscriptionObject(old, items, ctx.workspace), after);
   }
-  list[0]?.ctx.pending.inserts.push(
-    bulkUpdate(
-      'subscriptions',
-      ['workspace_id', 'id'],
-      { workspace_id: 'text', id: 'text', status: 'text', next_action_at: 'timestamptz', updated_at: 'timestamptz' },
-      list.map(({ sub }) => ({ workspace_id: sub.workspace_id, id: sub.id, status: sub.status, next_action_at: nextActionDate(sub), updated_at: sub.updated_at })),
-    ),
-  );
+  list[0]?.ctx.pending.inserts.push(bulkUpdate('subscriptions', ['workspace_id', 'id'], SUBSCRIPTION_STATE_COLUMNS, list.map(({ sub }) => subscriptionState(sub))));
 }
 
 export async function finalizeDueInvoices(db: Executor, now: Date, scope: BillingScope, limit: number): Promise<number> {

@@ -10,6 +10,8 @@ import type { WorkspaceRef } from '../../../server/context.ts';
 import type { PendingWrites } from '../../../server/unit-of-work.ts';
 import type { Address, InvoiceSettings } from '../../customers/models.ts';
 import { recordEvents } from '../../events/service.ts';
+import { dunningPolicy, scheduleRetry } from '../../payments/dunning/service.ts';
+import { DEFAULT_DUNNING_POLICY, type RetryDecision } from '../../payments/dunning/schedule.ts';
 import { gatewayFor } from '../../payments/payment-methods/service.ts';
 import type { StoredDiscount, SubscriptionRow } from '../../subscriptions/models.ts';
 import { invoiceTotals } from '../totals.ts';
@@ -122,6 +124,7 @@ export function buildInvoice(input: {
     description: input.description ?? null,
     footer: customer.invoice_settings.footer ?? null,
     last_payment_error: null,
+    payment_failed_at: null,
     test_clock_id: customer.test_clock_id,
     metadata: input.metadata ?? {},
     finalized_at: null,
@@ -236,6 +239,8 @@ export function paymentFailed(error: PaymentError | null, fallback: string): Api
 export interface ChargeOutcome {
   invoice: InvoiceRow;
   succeeded: boolean;
+  /** After a failure: the next attempt, or why there is none (dunning). */
+  retry: RetryDecision | null;
 }
 
 /**
@@ -252,6 +257,9 @@ export async function chargeInvoices(
     chargeable.map((i) => ({ gatewayRef: i.gatewayRef as string, amount: i.row.amount_remaining, currency: i.row.currency, idempotencyKey: chargeKey(i.row) })),
   );
   const resultOf = new Map(chargeable.map((i, n) => [i.row.id, results[n]]));
+  // The workspace's dunning policy, read only when something failed.
+  const failed = invoices.some((i) => resultOf.get(i.row.id)?.status !== 'succeeded');
+  const policy = failed ? await dunningPolicy(ctx.db, ctx.workspace.id) : null;
   return invoices.map(({ row, paymentMethodId }) => {
     const result = resultOf.get(row.id);
     row.attempted = true;
@@ -260,7 +268,7 @@ export async function chargeInvoices(
     if (result?.status === 'succeeded') {
       row.last_payment_error = null;
       markPaid(row, now);
-      return { invoice: row, succeeded: true };
+      return { invoice: row, succeeded: true, retry: null };
     }
     const error: PaymentError = result
       ? { code: result.code, decline_code: result.declineCode, message: result.message, payment_method: paymentMethodId, type: 'card_error' }
@@ -272,13 +280,11 @@ export async function chargeInvoices(
           type: 'invalid_request_error',
         };
     row.last_payment_error = error;
-    // Retries and dunning belong to the payments module; until it schedules one, none.
-    row.next_payment_attempt = null;
-    return { invoice: row, succeeded: false };
+    const retry = scheduleRetry(policy ?? DEFAULT_DUNNING_POLICY, row, { declineCode: error.decline_code, hasPaymentMethod: result !== undefined }, now);
+    return { invoice: row, succeeded: false, retry };
   });
 }
 
-/** The events of an invoice's steps, each with the object as it stood after that step. */
 /** Records `types` (one or several) about the invoice as it now stands. */
 export function recordInvoiceEvent(ctx: Omit<BillingContext, 'db'>, types: string | readonly string[], invoice: InvoiceWithLines): void {
   recordEvents(ctx, typeof types === 'string' ? [types] : types, { ...invoiceObject(invoice.row, invoice.lines, ctx.workspace), id: invoice.row.id });
@@ -324,6 +330,7 @@ export const INVOICE_STATE_COLUMNS: Readonly<Record<string, string>> = {
   automatically_finalizes_at: 'timestamptz',
   due_date: 'timestamptz',
   last_payment_error: 'jsonb',
+  payment_failed_at: 'timestamptz',
   finalized_at: 'timestamptz',
   paid_at: 'timestamptz',
   voided_at: 'timestamptz',

@@ -71,6 +71,8 @@ export interface InvoicesTable {
   description: string | null;
   footer: string | null;
   last_payment_error: Json<PaymentError | null>;
+  /** The first failed attempt: dunning's retries count from it. */
+  payment_failed_at: Date | null;
   test_clock_id: string | null;
   metadata: Json<Record<string, string>>;
   finalized_at: Date | null;

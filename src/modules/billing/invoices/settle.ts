@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import type { Executor } from '../../../db/database.ts';
 import { bulkUpdate, jsonRows } from '../../../db/bulk.ts';
 import { deferRows } from '../../../server/unit-of-work.ts';
-import type { SubscriptionRow, SubscriptionStatus } from '../../subscriptions/models.ts';
+import { markCanceled, type SubscriptionRow, type SubscriptionStatus } from '../../subscriptions/models.ts';
+import type { FinalAction } from '../../payments/dunning/schedule.ts';
 import {
   chargeInvoices,
   finalizeInMemory,
@@ -51,6 +52,13 @@ export function statusAfterPayment(status: SubscriptionStatus, billingReason: st
   if (succeeded) return status === 'past_due' || status === 'incomplete' || status === 'unpaid' ? 'active' : status;
   if (billingReason === 'subscription_create') return status === 'active' ? 'incomplete' : status;
   return status === 'active' || status === 'trialing' ? 'past_due' : status;
+}
+
+/** When the retries of a subscription's invoice run out: the workspace's final action. */
+function endOfDunning(sub: SubscriptionRow, action: FinalAction, now: Date): void {
+  if (sub.status === 'canceled' || sub.status === 'incomplete_expired') return;
+  if (action === 'cancel') markCanceled(sub, now, 'payment_failed');
+  else if (action === 'unpaid') sub.status = 'unpaid';
 }
 
 /** Finalizes and charges the invoices, and numbers them and queues their writes. */
@@ -136,7 +144,10 @@ export async function chargeAndFinalize(db: Executor, settlements: readonly Sett
       } else {
         snapshot(s, 'invoice.payment_failed');
       }
-      if (s.sub) s.sub.status = statusAfterPayment(s.sub.status, s.invoice.row.billing_reason, outcome.succeeded);
+      if (s.sub) {
+        s.sub.status = statusAfterPayment(s.sub.status, s.invoice.row.billing_reason, outcome.succeeded);
+        if (outcome.retry?.kind === 'exhausted') endOfDunning(s.sub, outcome.retry.finalAction, now);
+      }
     });
   }
 

@@ -9,7 +9,8 @@ import type { ChargeRequest, ChargeResult, Gateway, SavedPaymentMethod } from '.
  * methods and test card numbers. A saved card is a reference `test_<behaviour>_<random>`:
  * the behaviour decides what charges do; no card number is ever kept.
  */
-type Behaviour = 'visa' | 'mastercard' | 'chargeCustomerFail' | 'insufficientFunds';
+const BEHAVIOURS = ['visa', 'mastercard', 'chargeCustomerFail', 'insufficientFunds', 'stolenCard'] as const;
+type Behaviour = (typeof BEHAVIOURS)[number];
 
 interface Outcome {
   attach: { ok: true; behaviour: Behaviour; brand: string; last4: string } | { ok: false; code: string; declineCode: string; message: string };
@@ -24,11 +25,14 @@ const TOKENS: Record<string, Outcome['attach']> = {
   pm_card_chargeCustomerFail: { ok: true, behaviour: 'chargeCustomerFail', brand: 'visa', last4: '0341' },
   pm_card_chargeDeclinedInsufficientFunds: { ok: true, behaviour: 'insufficientFunds', brand: 'visa', last4: '9995' },
   pm_card_chargeDeclinedExpiredCard: declined('expired_card', 'expired_card', 'Your card has expired.'),
+  // Saved, but every charge is a hard decline (stolen_card): dunning does not retry it.
+  pm_card_chargeDeclinedStolenCard: { ok: true, behaviour: 'stolenCard', brand: 'visa', last4: '9979' },
   // Raw test card numbers (the checkout form): the same behaviours, never stored.
   '4242424242424242': { ok: true, behaviour: 'visa', brand: 'visa', last4: '4242' },
   '5555555555554444': { ok: true, behaviour: 'mastercard', brand: 'mastercard', last4: '4444' },
   '4000000000000341': { ok: true, behaviour: 'chargeCustomerFail', brand: 'visa', last4: '0341' },
   '4000000000009995': { ok: true, behaviour: 'insufficientFunds', brand: 'visa', last4: '9995' },
+  '4000000000009979': { ok: true, behaviour: 'stolenCard', brand: 'visa', last4: '9979' },
   '4000000000000002': declined('card_declined', 'generic_decline', 'Your card was declined.'),
   '4000000000000069': declined('expired_card', 'expired_card', 'Your card has expired.'),
 };
@@ -46,9 +50,7 @@ export function isTestToken(token: string): boolean {
 function behaviourOf(gatewayRef: string): Behaviour | undefined {
   const match = /^test_([A-Za-z]+)_[0-9A-Za-z]+$/.exec(gatewayRef);
   const behaviour = match?.[1];
-  return behaviour === 'visa' || behaviour === 'mastercard' || behaviour === 'chargeCustomerFail' || behaviour === 'insufficientFunds'
-    ? behaviour
-    : undefined;
+  return (BEHAVIOURS as readonly string[]).includes(behaviour ?? '') ? (behaviour as Behaviour) : undefined;
 }
 
 function chargeOutcome(behaviour: Behaviour | undefined): ChargeResult {
@@ -60,6 +62,8 @@ function chargeOutcome(behaviour: Behaviour | undefined): ChargeResult {
       return { status: 'failed', code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' };
     case 'chargeCustomerFail':
       return { status: 'failed', code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' };
+    case 'stolenCard':
+      return { status: 'failed', code: 'card_declined', declineCode: 'stolen_card', message: 'Your card was declined.' };
     default:
       return { status: 'failed', code: 'card_declined', declineCode: 'generic_decline', message: 'Unknown payment method reference.' };
   }
