@@ -119,6 +119,17 @@ describe('dunning: a failed renewal', () => {
     expect(failures.data.filter((e) => (e.data.object as Stripe.Invoice).id === invoice.id)).toHaveLength(3);
   });
 
+  it("is paid at once too when the subscription's own default payment method changes", async () => {
+    const { clock, customer, subscription } = await subscribed(utc(2027, 10, 5), 'pm_card_chargeCustomerFail');
+    await advance(clock.id, utc(2027, 11, 5) + 2 * HOUR);
+    expect(await renewalInvoice(subscription.id)).toMatchObject({ status: 'open', attempt_count: 1 });
+    const fresh = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    const updated = await stripe.subscriptions.update(subscription.id, { default_payment_method: fresh.id });
+    expect(updated.status).toBe('active');
+    expect(await renewalInvoice(subscription.id)).toMatchObject({ status: 'paid', attempt_count: 2, next_payment_attempt: null });
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('active');
+  });
+
   it('when the retries run out, cancels the subscription (the default final action) with reason payment_failed', async () => {
     await dunningSettings({ retry_days: [1, 3], final_action: 'cancel' });
     const start = utc(2027, 5, 31, 9);

@@ -236,7 +236,7 @@ export async function updateCustomer(ctx: RequestContext, id: string, params: Up
   const before = customerObject(current, ctx);
   const after = customerObject(row, ctx);
   recordUpdate(ctx, 'customer.updated', before, after);
-  if (defaultPaymentMethod && defaultPaymentMethod !== current.default_payment_method_id) await retryWithNewCard(ctx, row);
+  if (defaultPaymentMethod && defaultPaymentMethod !== current.default_payment_method_id) await retryWithNewCard(ctx, { customerId: row.id, testClockId: row.test_clock_id });
   return after;
 }
 

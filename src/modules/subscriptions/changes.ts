@@ -12,6 +12,7 @@ import type { RequestContext } from '../../server/context.ts';
 import type { DraftLine } from '../billing/invoices/compose.ts';
 import { buildInvoice } from '../billing/invoices/lifecycle.ts';
 import { recordEvent, recordUpdate } from '../events/service.ts';
+import { retryWithNewCard } from '../payments/dunning/service.ts';
 import { billingKey, loadBillingData, type BillingData, type ItemWithPrice } from './billing-data.ts';
 import { activeDiscounts, itemLines, itemPeriodAmount, pendingItemLines, taxRatesOf } from './invoicing.ts';
 import type { SubscriptionItemRow, SubscriptionRow } from './models.ts';
@@ -283,6 +284,12 @@ export async function updateSubscription(ctx: RequestContext, id: string, params
   await saveSubscription(ctx, sub);
   const after = subscriptionObject(sub, entries, ctx.workspace);
   recordUpdate(ctx, 'customer.subscription.updated', before, after);
+  if (params.default_payment_method && params.default_payment_method !== original.default_payment_method_id) {
+    // Its new card pays what dunning is waiting for, now (the status change is its own event).
+    const settled = await retryWithNewCard(ctx, { customerId: sub.customer_id, subscriptionId: sub.id, testClockId: sub.test_clock_id });
+    const status = settled.find((s) => s.sub?.id === sub.id)?.sub?.status;
+    if (status && status !== sub.status) return subscriptionObject({ ...sub, status }, entries, ctx.workspace);
+  }
   return after;
 }
 

@@ -4,6 +4,7 @@ import { fromUnixSeconds, unixSeconds } from '../../../lib/time.ts';
 import { livemode, type RequestContext } from '../../../server/context.ts';
 import { settleExisting } from '../../billing/invoices/due.ts';
 import type { InvoiceRow } from '../../billing/invoices/models.ts';
+import type { Settlement } from '../../billing/invoices/settle.ts';
 import { billingTime } from '../../subscriptions/test-clocks/service.ts';
 import type { DunningSettingsObject, UpdateDunningSettingsParams } from './schema.ts';
 import { afterFailedAttempt, DEFAULT_DUNNING_POLICY, retryDaysProblem, type DunningPolicy, type RetryDecision } from './schedule.ts';
@@ -59,24 +60,27 @@ export async function updateDunningSettings(ctx: RequestContext, params: UpdateD
 }
 
 /**
- * A customer has a new default card: their invoices in dunning are tried again at once, in
- * this request (BILLING.md: "a new card triggers an immediate retry"). A failure counts as
- * one more attempt on the schedule; it does not fail the request.
+ * A new default card (the customer's, or one subscription's): the invoices it pays that are
+ * in dunning are tried again at once, in this request (BILLING.md: "a new card triggers an
+ * immediate retry"). A failure counts as one more attempt on the schedule; it does not fail
+ * the request. Returns what was settled (the subscriptions' new statuses among it).
  */
-export async function retryWithNewCard(ctx: RequestContext, customer: { id: string; test_clock_id: string | null }): Promise<void> {
-  const rows = await ctx.db
+export async function retryWithNewCard(
+  ctx: RequestContext,
+  owner: { customerId: string; subscriptionId?: string; testClockId: string | null },
+): Promise<Settlement[]> {
+  let query = ctx.db
     .selectFrom('invoices')
     .selectAll()
     .where('workspace_id', '=', ctx.workspace.id)
-    .where('customer_id', '=', customer.id)
+    .where('customer_id', '=', owner.customerId)
     .where('status', '=', 'open')
     .where('collection_method', '=', 'charge_automatically')
-    .where('payment_failed_at', 'is not', null)
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-  if (rows.length === 0) return;
-  const now = await billingTime(ctx, customer.test_clock_id);
+    .where('payment_failed_at', 'is not', null);
+  if (owner.subscriptionId) query = query.where('subscription_id', '=', owner.subscriptionId);
+  const rows = await query.orderBy('id').forUpdate().execute();
+  if (rows.length === 0) return [];
+  const now = await billingTime(ctx, owner.testClockId);
   const withWorkspace = rows.map((row) => ({ ...row, mode: ctx.workspace.mode, account_id: ctx.workspace.accountId }));
-  await settleExisting(ctx.db, withWorkspace, now, { finalize: false, ctx, chargeNow: true });
+  return settleExisting(ctx.db, withWorkspace, now, { finalize: false, ctx, chargeNow: true });
 }
