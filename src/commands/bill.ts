@@ -17,7 +17,7 @@ export async function billCommand(config: Config, logger: Logger): Promise<void>
     const count = async () =>
       (await sql<{ n: number }>`SELECT count(*)::int AS n FROM invoices WHERE billing_reason = 'subscription_cycle'`.execute(database.db)).rows[0]?.n ?? 0;
     const before = await count();
-    await drainWork(database.db, billingWork());
+    await drainWork(database.db, billingWork(database.gatewayDb));
     process.stdout.write(`Billing run done in ${Date.now() - started} ms: ${(await count()) - before} renewal invoices made.\n`);
   } finally {
     await database.shutdown({ stopEmbedded: 'if-started-here' });

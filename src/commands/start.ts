@@ -45,6 +45,7 @@ export async function startCommand(config: Config, logger: Logger, options: { wo
   const app = await buildApp({
     secrets,
     db: database.db,
+    gatewayDb: database.gatewayDb,
     pool: database.pool,
     logger,
     rateLimitPerSecond: config.rateLimitPerSecond,
@@ -61,7 +62,7 @@ export async function startCommand(config: Config, logger: Logger, options: { wo
       ? new UserError(`Port ${config.port} on ${config.host} is already in use. Stop what is using it, or set PORT to another port.`)
       : error;
   }
-  const worker = options.worker ? startWorker(database.db, backgroundWork({ config, secrets }), logger) : null;
+  const worker = options.worker ? startWorker(database.db, backgroundWork({ config, secrets, gatewayDb: database.gatewayDb }), logger) : null;
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -9,7 +9,7 @@ import { startWorker } from '../worker/runner.ts';
 export async function workerCommand(config: Config, logger: Logger): Promise<void> {
   const database = await openDatabase(config, logger);
   const secrets = secretBox(loadSecretKey(process.env, config.dataDir));
-  const worker = startWorker(database.db, backgroundWork({ config, secrets }), logger);
+  const worker = startWorker(database.db, backgroundWork({ config, secrets, gatewayDb: database.gatewayDb }), logger);
   process.stdout.write('Recur worker is running. Stop with Ctrl+C.\n');
   let stopping = false;
   const stop = async () => {

@@ -17,34 +17,47 @@ const types = {
 export interface DatabaseHandle {
   db: Kysely<Database>;
   pool: pg.Pool;
+  /**
+   * The test gateway's own handle: a pool of its own (two connections, opened on first
+   * use), never a transaction of ours. The gateway stands for an external service, so what
+   * it records commits at once and outlives the caller's transaction; and since a caller
+   * holds a connection of `pool` in its transaction while it charges, the gateway must not
+   * wait for another connection of that same pool (a full pool would wait on itself).
+   */
+  gatewayDb: Kysely<Database>;
   url: string;
   close(): Promise<void>;
 }
+
+/** Connections of the gateway's own pool (see DatabaseHandle.gatewayDb). */
+const GATEWAY_POOL_SIZE = 2;
 
 export function connect(
   url: string,
   options: { max?: number; applicationName?: string; logger?: Logger } = {},
 ): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.max ?? 10,
-    application_name: options.applicationName ?? 'recur',
-    types,
-  });
-  // An idle client's error (e.g. the server restarting) must not crash the process:
-  // the pool discards that client and the next query gets a fresh one.
-  pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle database connection failed'));
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: { connect: async () => wrapClient(await pool.connect()), end: () => pool.end() },
-    }),
-  });
+  const name = options.applicationName ?? 'recur';
+  const open = (max: number, applicationName: string) => {
+    const pool = new pg.Pool({ connectionString: url, max, application_name: applicationName, types });
+    // An idle client's error (e.g. the server restarting) must not crash the process:
+    // the pool discards that client and the next query gets a fresh one.
+    pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle database connection failed'));
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: { connect: async () => wrapClient(await pool.connect()), end: () => pool.end() },
+      }),
+    });
+    return { pool, db };
+  };
+  const { pool, db } = open(options.max ?? 10, name);
+  const gateway = open(GATEWAY_POOL_SIZE, `${name}-gateway`);
   return {
     db,
     pool,
+    gatewayDb: gateway.db,
     url,
     async close() {
-      await db.destroy();
+      await Promise.all([db.destroy(), gateway.db.destroy()]);
     },
   };
 }

@@ -14,6 +14,8 @@ import type { SubscriptionItemsTable, SubscriptionsTable } from '../modules/subs
 import type { TestClocksTable } from '../modules/subscriptions/test-clocks/models.ts';
 import type { SubscriptionSchedulesTable } from '../modules/subscriptions/schedules/models.ts';
 import type { DunningSettingsTable } from '../modules/payments/dunning/models.ts';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../modules/webhooks/models.ts';
+import type { EmailMessagesTable } from '../modules/notifications/models.ts';
 
 /** Every table, as Kysely sees it. Each module owns the types of its own tables. */
 export interface Database {
@@ -42,4 +44,7 @@ export interface Database {
   invoice_lines: InvoiceLinesTable;
   invoice_items: InvoiceItemsTable;
   dunning_settings: DunningSettingsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  email_messages: EmailMessagesTable;
 }

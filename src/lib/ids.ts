@@ -30,6 +30,9 @@ export const ID_PREFIXES = {
   testClock: 'clock',
   auditEntry: 'aud',
   request: 'req',
+  emailMessage: 'em',
+  webhookEndpoint: 'we',
+  webhookDelivery: 'wd',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

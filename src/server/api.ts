@@ -11,11 +11,12 @@ import { checkIdempotencyKey, findStoredResponse, requestHash, type StoredRespon
 import { readParams } from './input.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { RateLimiter } from './rate-limit.ts';
-import { FileResponse, type RouteSpec } from './route.ts';
+import { FileResponse, KeptFailure, type RouteSpec } from './route.ts';
 import { flushPendingWrites, newPendingWrites } from './unit-of-work.ts';
 
 export interface ApiDeps {
   db: Kysely<Database>;
+  gatewayDb: Kysely<Database>;
   authenticator: Authenticator;
   rateLimiter: RateLimiter;
   expanders: Expanders;
@@ -39,10 +40,11 @@ function sendJson(reply: FastifyReply, response: StoredResponse, replayed: boole
   return reply.code(response.status).type('application/json; charset=utf-8').send(response.body);
 }
 
-function contextFor(request: FastifyRequest, principal: Principal, db: RequestContext['db'], secrets: SecretBox): RequestContext {
+function contextFor(request: FastifyRequest, principal: Principal, db: RequestContext['db'], deps: ApiDeps): RequestContext {
   return {
-    secrets,
+    secrets: deps.secrets,
     db,
+    gatewayDb: deps.gatewayDb,
     workspace: principal.workspace,
     actor: principal.actor,
     requestId: request.id,
@@ -77,7 +79,7 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
         }
 
         if (spec.method === 'GET') {
-          const ctx = contextFor(request, principal, db, deps.secrets);
+          const ctx = contextFor(request, principal, db, deps);
           const answer = await spec.handler(ctx, params, path);
           if (answer instanceof FileResponse) {
             return reply.type(answer.contentType).header('content-disposition', `inline; filename="${answer.filename}"`).send(answer.body);
@@ -102,14 +104,24 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
               if (stored) return { response: stored, replayed: true };
             }
             const ctx: RequestContext = {
-              ...contextFor(request, principal, tx, deps.secrets),
+              ...contextFor(request, principal, tx, deps),
               idempotencyKey,
               afterCommit: (task) => afterCommit.push(task),
             };
-            const result = (await applyExpansions(ctx, await spec.handler(ctx, params, path), expandList(params), expanders)) as {
-              id?: unknown;
-            };
-            const response = { status: 200, body: JSON.stringify(result) };
+            let result: { id?: unknown } | undefined;
+            // A failure whose writes stand (a declined payment attempt) commits like a success.
+            let kept: ApiError | undefined;
+            try {
+              const answer = await spec.handler(ctx, params, path);
+              const expand = expandList(params);
+              // Expanding reads the database: rows the handler deferred must be there first.
+              if (expand && expand.length > 0) await flushPendingWrites(tx, ctx.pending);
+              result = (await applyExpansions(ctx, answer, expand, expanders)) as { id?: unknown };
+            } catch (error) {
+              if (!(error instanceof KeptFailure)) throw error;
+              kept = error.error;
+            }
+            const response = kept ? { status: kept.status, body: JSON.stringify(kept.toBody()) } : { status: 200, body: JSON.stringify(result) };
             ctx.pending.audit.push(
               auditRow({
               account_id: principal.workspace.accountId,
@@ -120,7 +132,7 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
               action: spec.auditAction ?? spec.operationId,
               method: spec.method,
               path: routePath,
-              object_id: typeof result?.id === 'string' ? result.id : null,
+              object_id: typeof result?.id === 'string' ? result.id : kept ? (path.id ?? null) : null,
               status_code: response.status,
               ip: request.ip,
               request_id: request.id,
@@ -134,7 +146,7 @@ export function mountApiRoutes(app: FastifyInstance, routes: RouteSpec[], deps: 
                   method: spec.method,
                   path: routePath,
                   response_status: response.status,
-                  response_body: spec.replayOmits ? JSON.stringify(omit(result, spec.replayOmits)) : response.body,
+                  response_body: spec.replayOmits && result ? JSON.stringify(omit(result, spec.replayOmits)) : response.body,
                 }
               : undefined;
             if (!(await flushPendingWrites(tx, ctx.pending, { idempotency, commit: true }))) throw new LostIdempotencyRace();

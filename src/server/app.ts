@@ -16,6 +16,7 @@ import { productRoutes } from '../modules/catalog/products/routes.ts';
 import { taxRateRoutes } from '../modules/catalog/tax-rates/routes.ts';
 import { customerRoutes } from '../modules/customers/routes.ts';
 import { eventRoutes } from '../modules/events/routes.ts';
+import { emailMessageRoutes } from '../modules/notifications/routes.ts';
 import { dunningRoutes } from '../modules/payments/dunning/routes.ts';
 import { paymentMethodRoutes } from '../modules/payments/payment-methods/routes.ts';
 import { invoiceItemRoutes } from '../modules/billing/invoice-items/routes.ts';
@@ -24,6 +25,7 @@ import { subscriptionExpanders } from '../modules/subscriptions/expanders.ts';
 import { subscriptionRoutes } from '../modules/subscriptions/routes.ts';
 import { scheduleRoutes } from '../modules/subscriptions/schedules/routes.ts';
 import { testClockRoutes } from '../modules/subscriptions/test-clocks/routes.ts';
+import { webhookRoutes } from '../modules/webhooks/routes.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import { mountApiRoutes } from './api.ts';
 import { Authenticator } from './auth.ts';
@@ -35,11 +37,13 @@ import type { RouteSpec } from './route.ts';
 import { mountWeb } from './web.ts';
 
 /** Every API route, in the order the OpenAPI document lists them. */
-export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...subscriptionRoutes, ...scheduleRoutes, ...invoiceRoutes, ...invoiceItemRoutes, ...testClockRoutes, ...dunningRoutes, ...eventRoutes, ...teamRoutes, ...auditRoutes];
+export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...subscriptionRoutes, ...scheduleRoutes, ...invoiceRoutes, ...invoiceItemRoutes, ...testClockRoutes, ...dunningRoutes, ...eventRoutes, ...emailMessageRoutes, ...webhookRoutes, ...teamRoutes, ...auditRoutes];
 const expanders: Expanders = { ...teamExpanders, ...subscriptionExpanders };
 
 export interface AppOptions {
   db: Kysely<Database>;
+  /** The payment gateway's own handle (DatabaseHandle.gatewayDb). */
+  gatewayDb: Kysely<Database>;
   pool: pg.Pool;
   logger: Logger;
   /** Requests per second per API key or user; 0 turns the limit off. */
@@ -84,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   mountApiRoutes(app, apiRoutes, {
     db: options.db,
+    gatewayDb: options.gatewayDb,
     authenticator,
     rateLimiter: new RateLimiter(options.rateLimitPerSecond),
     expanders,

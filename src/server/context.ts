@@ -1,4 +1,5 @@
-import type { Executor } from '../db/database.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Executor } from '../db/database.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { ActorType } from '../modules/audit/models.ts';
 import type { Role } from '../modules/auth/models.ts';
@@ -25,6 +26,8 @@ export interface Actor {
 export interface RequestContext {
   /** A transaction for writes, the pool for reads. */
   db: Executor;
+  /** The payment gateway's own handle, outside any transaction (DatabaseHandle.gatewayDb). */
+  gatewayDb: Kysely<Database>;
   workspace: WorkspaceRef;
   actor: Actor;
   requestId: string;

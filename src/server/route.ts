@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ApiError } from '../lib/errors.ts';
 import type { RequestContext } from './context.ts';
 
 /**
@@ -53,4 +54,17 @@ export class FileResponse {
     readonly body: Buffer,
     readonly filename: string,
   ) {}
+}
+
+/**
+ * An error answer whose writes stand. A handler throws it (instead of `error` itself) when
+ * what it did must be kept although the request failed: a payment attempt that reached the
+ * gateway, which remembers it (decisions.md §25). The transaction commits with its events,
+ * audit entry and idempotency record (a replay answers the same error); the client gets `error`.
+ */
+export class KeptFailure extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+    this.name = 'KeptFailure';
+  }
 }

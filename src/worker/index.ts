@@ -1,8 +1,15 @@
 import { purgeExpiredSessions } from '../modules/auth/sessions.ts';
 import { billingWork } from '../modules/billing/run.ts';
 import { eventDispatcher } from '../modules/events/dispatcher.ts';
+import { emailConsumer } from '../modules/notifications/consumer.ts';
+import { emailOwnerEndpointDisabled } from '../modules/notifications/owner.ts';
+import { emailSender } from '../modules/notifications/sender.ts';
+import { webhookConsumer } from '../modules/webhooks/consumer.ts';
+import { webhookDeliverer } from '../modules/webhooks/deliverer.ts';
 import { purgeIdempotencyKeys } from '../server/idempotency.ts';
+import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { DueWork } from './runner.ts';
 
@@ -10,13 +17,17 @@ import type { DueWork } from './runner.ts';
 export interface WorkerOptions {
   config: Config;
   secrets: SecretBox;
+  /** The payment gateway's own handle (DatabaseHandle.gatewayDb). */
+  gatewayDb: Kysely<Database>;
 }
 
 /** Every kind of background work. Later modules add theirs here (renewals, retries, deliveries). */
-export function backgroundWork(_options: WorkerOptions): DueWork[] {
+export function backgroundWork(options: WorkerOptions): DueWork[] {
   return [
-    eventDispatcher([]),
-    ...billingWork(),
+    eventDispatcher([webhookConsumer(), emailConsumer()]),
+    ...billingWork(options.gatewayDb),
+    webhookDeliverer({ secrets: options.secrets, notifyOwner: emailOwnerEndpointDisabled }),
+    emailSender({ smtpUrl: options.config.smtpUrl, emailFrom: options.config.emailFrom }),
     purgeIdempotencyKeys(),
     {
       name: 'sessions.purge',

@@ -10,6 +10,7 @@ export const TEST_SECRETS = secretBox(Buffer.alloc(32, 1));
 export function testAppOptions(database: DatabaseHandle, overrides: Partial<AppOptions> = {}): AppOptions {
   return {
     db: database.db,
+    gatewayDb: database.gatewayDb,
     pool: database.pool,
     logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
     rateLimitPerSecond: 0,

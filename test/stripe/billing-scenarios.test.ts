@@ -629,11 +629,35 @@ describe('invoices', () => {
     return { clock, customer, sub, invoice };
   }
 
-  it('pay with a failing card is a 402 StripeCardError; nothing changes', async () => {
+  it('pay with a failing card is a 402 StripeCardError that keeps the attempt; a replay answers the same', async () => {
     const { invoice } = await openInvoice();
-    const error = await stripeError(stripe.invoices.pay(invoice.id as string));
-    expect(error).toMatchObject({ type: 'StripeCardError', statusCode: 402 });
-    expect(await stripe.invoices.retrieve(invoice.id as string)).toMatchObject({ status: 'open', attempt_count: 1, amount_paid: 0, amount_remaining: 900 });
+    const key = `pay-${suite.runId}-${invoice.id}`;
+    const error = await stripeError(stripe.invoices.pay(invoice.id as string, {}, { idempotencyKey: key }));
+    expect(error).toMatchObject({ type: 'StripeCardError', statusCode: 402, code: 'card_declined' });
+    expect(await stripe.invoices.retrieve(invoice.id as string)).toMatchObject({
+      status: 'open',
+      attempt_count: 2,
+      amount_paid: 0,
+      amount_remaining: 900,
+    });
+    const failed = await stripe.events.list({ type: 'invoice.payment_failed', limit: 100 });
+    expect(failed.data.filter((e) => (e.data.object as { id: string }).id === invoice.id)).toHaveLength(2);
+    // The same request again is the stored answer, not a third attempt.
+    const replayed = await stripeError(stripe.invoices.pay(invoice.id as string, {}, { idempotencyKey: key }));
+    expect(replayed).toMatchObject({ type: 'StripeCardError', statusCode: 402, code: 'card_declined' });
+    expect((await stripe.invoices.retrieve(invoice.id as string)).attempt_count).toBe(2);
+  });
+
+  it('a failed pay is an attempt the gateway remembers: paying again after a new card charges the new card', async () => {
+    const { customer, sub, invoice } = await openInvoice();
+    expect(await stripeError(stripe.invoices.pay(invoice.id as string))).toMatchObject({ type: 'StripeCardError', statusCode: 402 });
+    const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
+    // Had the failed pay's attempt been forgotten, this one would reuse its idempotency key and
+    // get the declined answer back from the gateway, whatever the new card.
+    const paid = await stripe.invoices.pay(invoice.id as string);
+    expect(paid).toMatchObject({ status: 'paid', amount_paid: 900, amount_remaining: 0, attempt_count: 3 });
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('active');
   });
 
   it('pay after a new card: paid, and the subscription becomes active', async () => {

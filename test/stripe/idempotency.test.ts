@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ownerAvailable, requireOwner, startStripeSuite, stripeError, type StripeSuite } from '../helpers/stripe.ts';
+import { externalServer, ownerAvailable, requireOwner, startStripeSuite, stripeError, type StripeSuite } from '../helpers/stripe.ts';
+import type { TestServer } from '../helpers/server.ts';
 
 let suite: StripeSuite;
 let stripe: Stripe;
@@ -84,6 +86,55 @@ describe('Idempotency-Key', () => {
     expect(ids.size).toBe(1);
     expect(results.filter((c) => c.lastResponse.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
     expect((await customersWithEmail(emailFor('concurrent'))).map((c) => c.id)).toEqual([...ids]);
+  });
+
+  it.skipIf(externalServer)('charges once for two concurrent subscription creations with the same key', async () => {
+    const { db } = (suite.server as TestServer).database;
+    const price = await stripe.prices.create({ currency: 'usd', unit_amount: 1700, recurring: { interval: 'month' }, product_data: { name: `Keyed ${suite.runId}` } });
+    const customer = await stripe.customers.create({ email: emailFor('keyed-subscription') });
+    const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
+    // Both requests get past their key's lookup (nothing stored yet) and then wait for the
+    // customer's row, held here; let go, they run one after the other, and the second loses
+    // the race for the key at its commit. Its charge, made before, must be the first's.
+    let letGo = () => {};
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    let holderPid = 0;
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = db.transaction().execute(async (tx) => {
+      holderPid = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(tx)).rows[0]?.pid ?? 0;
+      await tx.selectFrom('customers').select('id').where('id', '=', customer.id).forUpdate().execute();
+      locked();
+      await held;
+    });
+    await isLocked;
+    const idempotencyKey = newKey();
+    const params: Stripe.SubscriptionCreateParams = { customer: customer.id, items: [{ price: price.id }] };
+    const requests = [stripe.subscriptions.create(params, { idempotencyKey }), stripe.subscriptions.create(params, { idempotencyKey })];
+    for (let waiting = 0; waiting < 2; ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Waiting for the holder, or for a request that waits for it (row locks queue).
+      waiting =
+        (
+          await sql<{ n: number }>`WITH RECURSIVE blocked (pid) AS (
+              SELECT pid FROM pg_stat_activity WHERE ${holderPid} = ANY (pg_blocking_pids(pid))
+              UNION SELECT a.pid FROM pg_stat_activity a JOIN blocked b ON b.pid = ANY (pg_blocking_pids(a.pid)))
+            SELECT count(*)::int AS n FROM blocked`.execute(db)
+        ).rows[0]?.n ?? 0;
+    }
+    letGo();
+    await holder;
+    const [a, b] = await Promise.all(requests);
+    expect(a?.id).toBe(b?.id);
+    expect((await stripe.subscriptions.list({ customer: customer.id })).data.map((s) => s.id)).toEqual([a?.id]);
+    const charges = await db
+      .selectFrom('test_gateway_charges as c')
+      .innerJoin('payment_methods as p', (join) => join.onRef('p.workspace_id', '=', 'c.workspace_id').onRef('p.gateway_ref', '=', 'c.payment_method'))
+      .select(['c.idempotency_key', 'c.status'])
+      .where('p.id', '=', pm.id)
+      .execute();
+    expect(charges).toEqual([{ idempotency_key: expect.stringContaining(idempotencyKey) as string, status: 'succeeded' }]);
   });
 
   it('keeps keys apart: different keys create different customers', async () => {

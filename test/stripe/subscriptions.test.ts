@@ -64,6 +64,15 @@ describe('subscriptions under test clocks', () => {
     expect(after.items.data[0]?.current_period_start).toBe(Date.UTC(2027, 3, 30, 12) / 1000);
   });
 
+  it('expands the invoice it just made (expand[]=latest_invoice on create)', async () => {
+    const { customer } = await clockedCustomer();
+    const price = await plan(1500);
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], expand: ['latest_invoice'] });
+    const invoice = sub.latest_invoice as Stripe.Invoice;
+    expect(invoice).toMatchObject({ object: 'invoice', status: 'paid', amount_paid: 1500 });
+    expect(invoice.parent?.subscription_details?.subscription).toBe(sub.id);
+  });
+
   it('upgrades mid-period: create_prorations waits for the renewal, always_invoice charges now', async () => {
     const basic = await plan(1000);
     const pro = await plan(2000);
@@ -132,8 +141,26 @@ describe('subscriptions under test clocks', () => {
     expect(sub.status).toBe('incomplete');
     const invoice = await stripe.invoices.retrieve(sub.latest_invoice as string);
     expect(invoice).toMatchObject({ status: 'open', attempt_count: 1, amount_remaining: 900 });
+    const declinedCharges = async () =>
+      suite.server
+        ? (
+            await suite.server.database.db
+              .selectFrom('test_gateway_charges as c')
+              .innerJoin('payment_methods as pm', (join) => join.onRef('pm.workspace_id', '=', 'c.workspace_id').onRef('pm.gateway_ref', '=', 'c.payment_method'))
+              .select('c.idempotency_key')
+              .where('pm.customer_id', '=', customer.id)
+              .where('c.status', '=', 'failed')
+              .execute()
+          ).length
+        : null;
+    const declinedBefore = await declinedCharges();
     const error = await stripeError(stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], payment_behavior: 'error_if_incomplete' }));
     expect(error).toMatchObject({ type: 'StripeCardError', statusCode: 402 });
+    // Recur wrote nothing: no second subscription, no second invoice.
+    expect((await stripe.subscriptions.list({ customer: customer.id, status: 'all' })).data.map((s) => s.id)).toEqual([sub.id]);
+    expect((await stripe.invoices.list({ customer: customer.id })).data.map((i) => i.id)).toEqual([invoice.id]);
+    // The gateway remembers the declined attempt, as Stripe's would: its ledger is its own.
+    if (declinedBefore !== null) expect(await declinedCharges()).toBe(declinedBefore + 1);
   });
 
   it('cancels at period end, at a date, and now with a prorated credit', async () => {

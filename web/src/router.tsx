@@ -5,6 +5,8 @@ import { AppLayout } from './components/AppLayout.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { AcceptInvitePage } from './pages/AcceptInvite.tsx';
 import { ApiKeysPage } from './pages/developers/ApiKeys.tsx';
+import { WebhookPage } from './pages/developers/WebhookPage.tsx';
+import { WebhooksPage } from './pages/developers/WebhooksPage.tsx';
 import { CustomerPage } from './pages/customers/CustomerPage.tsx';
 import { CustomersPage } from './pages/customers/CustomersPage.tsx';
 import { CouponsPage } from './pages/catalog/CouponsPage.tsx';
@@ -14,6 +16,9 @@ import { TaxRatesPage } from './pages/catalog/TaxRatesPage.tsx';
 import { InvoicePage } from './pages/invoices/InvoicePage.tsx';
 import { InvoicesPage } from './pages/invoices/InvoicesPage.tsx';
 import { parseInvoiceFilter, type InvoiceFilter } from './pages/invoices/status.tsx';
+import { MessagePage } from './pages/messages/MessagePage.tsx';
+import { MessagesPage } from './pages/messages/MessagesPage.tsx';
+import { parseMessageFilter, type MessageFilter } from './pages/messages/status.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { AuditLogPage } from './pages/settings/AuditLog.tsx';
 import { TeamPage } from './pages/settings/Team.tsx';
@@ -116,7 +121,19 @@ export const invoicesRoute = createRoute({
   component: InvoicesPage,
 });
 const invoiceRoute = createRoute({ getParentRoute: () => appRoute, path: '/invoices/$invoiceId', component: InvoicePage });
+export const messagesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/messages',
+  validateSearch: (search: Record<string, unknown>): { status?: MessageFilter } => {
+    const status = parseMessageFilter(search.status);
+    return status ? { status } : {};
+  },
+  component: MessagesPage,
+});
+const messageRoute = createRoute({ getParentRoute: () => appRoute, path: '/messages/$messageId', component: MessagePage });
 const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/developers/api-keys', component: ApiKeysPage });
+const webhooksRoute = createRoute({ getParentRoute: () => appRoute, path: '/developers/webhooks', component: WebhooksPage });
+const webhookRoute = createRoute({ getParentRoute: () => appRoute, path: '/developers/webhooks/$endpointId', component: WebhookPage });
 const teamRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/team', component: TeamPage });
 const auditLogRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/audit-log', component: AuditLogPage });
 
@@ -131,11 +148,15 @@ const routeTree = rootRoute.addChildren([
     subscriptionRoute,
     invoicesRoute,
     invoiceRoute,
+    messagesRoute,
+    messageRoute,
     productsRoute,
     productRoute,
     couponsRoute,
     taxRatesRoute,
     apiKeysRoute,
+    webhooksRoute,
+    webhookRoute,
     teamRoute,
     auditLogRoute,
   ]),

@@ -21,25 +21,29 @@ function inTransaction(db: Kysely<Database>, step: (tx: Executor) => Promise<num
   return db.transaction().execute(step);
 }
 
-export function billingWork(batchSize = BILLING_BATCH_SIZE): DueWork[] {
+/**
+ * The billing run's three queues as background work. `gatewayDb` is the payment gateway's own
+ * handle (DatabaseHandle.gatewayDb): charges are recorded there, outside the batch's transaction.
+ */
+export function billingWork(gatewayDb: Kysely<Database>, batchSize = BILLING_BATCH_SIZE): DueWork[] {
   return [
     {
       name: 'billing.renewals',
       batchSize,
       idleMs: 1000,
-      runBatch: (db, now) => inTransaction(db, (tx) => renewDueSubscriptions(tx, now, { kind: 'live' }, batchSize)),
+      runBatch: (db, now) => inTransaction(db, (tx) => renewDueSubscriptions(tx, gatewayDb, now, { kind: 'live' }, batchSize)),
     },
     {
       name: 'billing.finalize',
       batchSize,
       idleMs: 1000,
-      runBatch: (db, now) => inTransaction(db, (tx) => finalizeDueInvoices(tx, now, { kind: 'live' }, batchSize)),
+      runBatch: (db, now) => inTransaction(db, (tx) => finalizeDueInvoices(tx, gatewayDb, now, { kind: 'live' }, batchSize)),
     },
     {
       name: 'billing.collect',
       batchSize,
       idleMs: 1000,
-      runBatch: (db, now) => inTransaction(db, (tx) => collectDueInvoices(tx, now, { kind: 'live' }, batchSize)),
+      runBatch: (db, now) => inTransaction(db, (tx) => collectDueInvoices(tx, gatewayDb, now, { kind: 'live' }, batchSize)),
     },
   ];
 }
@@ -60,15 +64,15 @@ async function nextDueOnClock(db: Executor, workspaceId: string, clockId: string
  * something is due, renewals first, then finalizations, then payments; then the next.
  * Runs in the caller's transaction.
  */
-export async function advanceClockTo(db: Executor, workspaceId: string, clockId: string, target: Date): Promise<void> {
+export async function advanceClockTo(db: Executor, gatewayDb: Kysely<Database>, workspaceId: string, clockId: string, target: Date): Promise<void> {
   const scope = { kind: 'clock' as const, workspaceId, clockId };
   for (;;) {
     const at = await nextDueOnClock(db, workspaceId, clockId);
     if (at === null || at.getTime() > target.getTime()) return;
     let handled = 0;
-    handled += await renewDueSubscriptions(db, at, scope, BILLING_BATCH_SIZE);
-    handled += await finalizeDueInvoices(db, at, scope, BILLING_BATCH_SIZE);
-    handled += await collectDueInvoices(db, at, scope, BILLING_BATCH_SIZE);
+    handled += await renewDueSubscriptions(db, gatewayDb, at, scope, BILLING_BATCH_SIZE);
+    handled += await finalizeDueInvoices(db, gatewayDb, at, scope, BILLING_BATCH_SIZE);
+    handled += await collectDueInvoices(db, gatewayDb, at, scope, BILLING_BATCH_SIZE);
     if (handled === 0) throw new Error(`test clock ${clockId}: something is due at ${at.toISOString()} but no step took it`);
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { holdDispatchLock } from '../../../test/helpers/dispatch-lock.ts';
 import { call, createTestAccount, startTestServer, type TestAccount, type TestServer } from '../../../test/helpers/server.ts';
 import { connect, type DatabaseHandle } from '../../db/database.ts';
 import { API_VERSION } from '../../lib/api-version.ts';
@@ -10,11 +11,18 @@ import { eventDispatcher, type EventConsumer, type EventRow } from './dispatcher
 let server: TestServer;
 let account: TestAccount;
 
+let releaseDispatchLock: () => Promise<void> = async () => {};
+
 beforeAll(async () => {
   server = await startTestServer();
   account = await createTestAccount(server.database);
+  // These tests count what their own dispatchers see: no other test file's may run meanwhile.
+  releaseDispatchLock = await holdDispatchLock(server.database.url);
 });
-afterAll(async () => server.close());
+afterAll(async () => {
+  await releaseDispatchLock();
+  await server.close();
+});
 
 /** A consumer that notes the events of one workspace (the dispatcher also hands it other test files' events). */
 function recorder(workspaceId: string, name = 'recorder'): EventConsumer & { seen: EventRow[] } {

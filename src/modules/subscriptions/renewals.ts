@@ -5,8 +5,8 @@
  * cancel, expire, warn of a trial's end, resume collection. Everything a batch writes goes
  * out in a few multi-row statements.
  */
-import { sql, type SqlBool } from 'kysely';
-import type { Executor } from '../../db/database.ts';
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { Database, Executor } from '../../db/database.ts';
 import { bulkUpdate } from '../../db/bulk.ts';
 import type { WorkspaceRef } from '../../server/context.ts';
 import { flushPendingWrites, newPendingWrites } from '../../server/unit-of-work.ts';
@@ -99,7 +99,7 @@ interface Work {
  * Takes one batch of due subscriptions and runs each one's due step. Returns how many it
  * took. Runs inside the caller's transaction (the worker's, or a clock advance's).
  */
-export async function renewDueSubscriptions(db: Executor, now: Date, scope: BillingScope, limit: number): Promise<number> {
+export async function renewDueSubscriptions(db: Executor, gatewayDb: Kysely<Database>, now: Date, scope: BillingScope, limit: number): Promise<number> {
   const rows = await lockDue(db, scope, now, limit);
   if (rows.length === 0) return 0;
   const pending = newPendingWrites();
@@ -107,7 +107,7 @@ export async function renewDueSubscriptions(db: Executor, now: Date, scope: Bill
   const contextOf = (workspaceId: string, mode: WorkspaceRef['mode'], accountId: string): BillingContext => {
     let ctx = contexts.get(workspaceId);
     if (!ctx) {
-      ctx = { db, workspace: { id: workspaceId, mode, accountId }, pending, requestId: null, idempotencyKey: null };
+      ctx = { db, gatewayDb, workspace: { id: workspaceId, mode, accountId }, pending, requestId: null, idempotencyKey: null };
       contexts.set(workspaceId, ctx);
     }
     return ctx;

@@ -13,9 +13,11 @@ import {
   IconFlask,
   IconInvoice,
   IconKey,
+  IconLink,
   IconList,
   IconLock,
   IconLogout,
+  IconMail,
   IconPercent,
   IconRepeat,
   IconTeam,
@@ -24,7 +26,7 @@ import {
 } from './icons.tsx';
 import { Logo } from './Logo.tsx';
 
-type NavTarget = '/customers' | '/subscriptions' | '/invoices' | '/products' | '/coupons' | '/tax-rates' | '/developers/api-keys' | '/settings/team' | '/settings/audit-log';
+type NavTarget = '/customers' | '/messages' | '/subscriptions' | '/invoices' | '/products' | '/coupons' | '/tax-rates' | '/developers/api-keys' | '/developers/webhooks' | '/settings/team' | '/settings/audit-log';
 
 function NavItem({ to, label, icon, onNavigate }: { to: NavTarget; label: string; icon: ReactNode; onNavigate(): void }) {
   const navigate = useNavigate();
@@ -79,7 +81,7 @@ function SandboxBanner() {
   );
 }
 
-const LIST_PAGES = ['/customers', '/subscriptions', '/invoices', '/products'] as const;
+const LIST_PAGES = ['/customers', '/messages', '/subscriptions', '/invoices', '/products', '/developers/webhooks'] as const;
 
 function WorkspaceSwitch() {
   const { workspace, setMode } = useWorkspace();
@@ -191,6 +193,7 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main navigation">
         <NavItem to="/customers" label="Customers" icon={<IconUsers />} onNavigate={close} />
+        <NavItem to="/messages" label="Messages" icon={<IconMail />} onNavigate={close} />
         <SectionLabel>Billing</SectionLabel>
         <NavItem to="/subscriptions" label="Subscriptions" icon={<IconRepeat />} onNavigate={close} />
         <NavItem to="/invoices" label="Invoices" icon={<IconInvoice />} onNavigate={close} />
@@ -202,6 +205,7 @@ export function AppLayout() {
           <>
             <SectionLabel>Developers</SectionLabel>
             <NavItem to="/developers/api-keys" label="API keys" icon={<IconKey />} onNavigate={close} />
+            <NavItem to="/developers/webhooks" label="Webhooks" icon={<IconLink />} onNavigate={close} />
             <SectionLabel>Settings</SectionLabel>
             <NavItem to="/settings/team" label="Team" icon={<IconTeam />} onNavigate={close} />
             <NavItem to="/settings/audit-log" label="Audit log" icon={<IconList />} onNavigate={close} />

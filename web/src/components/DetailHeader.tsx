@@ -5,7 +5,7 @@ import { IconArrowLeft, IconTrash } from './icons.tsx';
 import { AnchorLink } from './links.tsx';
 import { Empty, ErrorState } from './states.tsx';
 
-export type ListPath = '/customers' | '/products' | '/subscriptions' | '/invoices';
+export type ListPath = '/customers' | '/messages' | '/products' | '/subscriptions' | '/invoices' | '/developers/webhooks';
 
 /** "← Customers": back to the list a detail page belongs to. */
 export function BackLink({ to, label }: { to: ListPath; label: string }) {

@@ -3,7 +3,8 @@
  * open invoices whose next payment attempt has come are charged. Batches are locked with
  * SKIP LOCKED; subscriptions whose status a payment changes are saved with their events.
  */
-import type { Executor } from '../../../db/database.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Executor } from '../../../db/database.ts';
 import { bulkUpdate, inWorkspaceKeys } from '../../../db/bulk.ts';
 import { flushPendingWrites, newPendingWrites } from '../../../server/unit-of-work.ts';
 import { recordEvent, recordUpdate } from '../../events/service.ts';
@@ -41,6 +42,7 @@ async function lockDueInvoices(db: Executor, kind: 'finalize' | 'collect', scope
  */
 export async function settleExisting(
   db: Executor,
+  gatewayDb: Kysely<Database>,
   rows: readonly (InvoiceRow & { mode: 'sandbox' | 'live'; account_id: string })[],
   now: Date,
   options: { finalize: boolean; ctx?: BillingContext; chargeNow?: boolean },
@@ -72,7 +74,7 @@ export async function settleExisting(
   const settlements: Settlement[] = rows.map(({ mode, account_id, ...row }) => {
     const sub = row.subscription_id ? (subOf.get(billingKey(row.workspace_id, row.subscription_id)) ?? null) : null;
     return {
-      ctx: options.ctx ?? { db, workspace: { id: row.workspace_id, mode, accountId: account_id }, pending, requestId: null, idempotencyKey: null },
+      ctx: options.ctx ?? { db, gatewayDb, workspace: { id: row.workspace_id, mode, accountId: account_id }, pending, requestId: null, idempotencyKey: null },
       invoice: { row, lines: linesOf.get(billingKey(row.workspace_id, row.id)) ?? [] },
       sub,
       finalizeNow: options.finalize,
@@ -111,14 +113,14 @@ async function saveStatusChanges(db: Executor, settlements: readonly Settlement[
   list[0]?.ctx.pending.inserts.push(bulkUpdate('subscriptions', ['workspace_id', 'id'], SUBSCRIPTION_STATE_COLUMNS, list.map(({ sub }) => subscriptionState(sub))));
 }
 
-export async function finalizeDueInvoices(db: Executor, now: Date, scope: BillingScope, limit: number): Promise<number> {
+export async function finalizeDueInvoices(db: Executor, gatewayDb: Kysely<Database>, now: Date, scope: BillingScope, limit: number): Promise<number> {
   const rows = await lockDueInvoices(db, 'finalize', scope, now, limit);
-  await settleExisting(db, rows, now, { finalize: true });
+  await settleExisting(db, gatewayDb, rows, now, { finalize: true });
   return rows.length;
 }
 
-export async function collectDueInvoices(db: Executor, now: Date, scope: BillingScope, limit: number): Promise<number> {
+export async function collectDueInvoices(db: Executor, gatewayDb: Kysely<Database>, now: Date, scope: BillingScope, limit: number): Promise<number> {
   const rows = await lockDueInvoices(db, 'collect', scope, now, limit);
-  await settleExisting(db, rows, now, { finalize: false });
+  await settleExisting(db, gatewayDb, rows, now, { finalize: false });
   return rows.length;
 }

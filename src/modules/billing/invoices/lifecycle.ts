@@ -3,7 +3,8 @@
  * lines, finalize it (number, customer balance), charge it. The callers (the API's invoice
  * and subscription services, the billing run) decide when, and write the rows in bulk.
  */
-import type { Executor } from '../../../db/database.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Executor } from '../../../db/database.ts';
 import { ApiError } from '../../../lib/errors.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { WorkspaceRef } from '../../../server/context.ts';
@@ -23,6 +24,8 @@ import { fromUnixSeconds, unixSeconds } from '../../../lib/time.ts';
 /** What writing billing records needs: a request's context or the billing run's. */
 export interface BillingContext {
   db: Executor;
+  /** The gateway's own handle, outside `db`'s transaction (DatabaseHandle.gatewayDb). */
+  gatewayDb: Kysely<Database>;
   workspace: WorkspaceRef;
   pending: PendingWrites;
   requestId: string | null;
@@ -222,13 +225,23 @@ export async function takeInvoiceNumbers(db: Executor, workspaceId: string, coun
   return Array.from({ length: count }, (_, i) => `${taken.prefix}-${(first + BigInt(i)).toString().padStart(4, '0')}`);
 }
 
-/** The idempotency key of a charge: what it pays for, so a retried run never charges twice. */
-export function chargeKey(row: InvoiceRow): string {
+/**
+ * The idempotency key of a charge: what it pays for, the same each time the same thing is
+ * attempted again after a crash or a rollback, so the gateway never charges twice for it
+ * (decisions.md §25).
+ * - A renewal: its subscription period and attempt (its invoice gets a new id each time
+ *   the batch that makes it runs again).
+ * - An invoice made by the request that charges it (a subscription's first invoice, an
+ *   update's), when the request has an Idempotency-Key (`requestKey`): that key, the customer and the
+ *   billing reason (the invoice's id is new each time the request runs; the key is what a
+ *   retry of the same request, or a concurrent duplicate of it, has in common).
+ * - Any other invoice: its id and attempt.
+ */
+export function chargeKey(row: InvoiceRow, requestKey: string | null = null): string {
   const attempt = row.attempt_count + 1;
-  // A renewal is unique per subscription period (even if its invoice were made again).
-  return row.cycle_period_start && row.subscription_id
-    ? `renewal:${row.subscription_id}:${unixSeconds(row.cycle_period_start)}:${attempt}`
-    : `invoice:${row.id}:${attempt}`;
+  if (row.cycle_period_start && row.subscription_id) return `renewal:${row.subscription_id}:${unixSeconds(row.cycle_period_start)}:${attempt}`;
+  if (requestKey !== null) return `request:${requestKey}:${row.customer_id}:${row.billing_reason}:${attempt}`;
+  return `invoice:${row.id}:${attempt}`;
 }
 
 /** The API's answer to a charge that failed: Stripe's 402 card_error, from the attempt's error. */
@@ -248,13 +261,18 @@ export interface ChargeOutcome {
  * (gateway reference); updates the rows in memory (paid, or the attempt and its error).
  */
 export async function chargeInvoices(
-  ctx: Pick<BillingContext, 'db' | 'workspace'>,
-  invoices: readonly { row: InvoiceRow; gatewayRef: string | null; paymentMethodId: string | null }[],
+  ctx: Pick<BillingContext, 'db' | 'gatewayDb' | 'workspace' | 'idempotencyKey'>,
+  invoices: readonly { row: InvoiceRow; gatewayRef: string | null; paymentMethodId: string | null; isNew: boolean }[],
   now: Date,
 ): Promise<ChargeOutcome[]> {
   const chargeable = invoices.filter((i) => i.gatewayRef !== null && i.row.amount_due > 0n);
   const results = await gatewayFor(ctx).chargeMany(
-    chargeable.map((i) => ({ gatewayRef: i.gatewayRef as string, amount: i.row.amount_remaining, currency: i.row.currency, idempotencyKey: chargeKey(i.row) })),
+    chargeable.map((i) => ({
+      gatewayRef: i.gatewayRef as string,
+      amount: i.row.amount_remaining,
+      currency: i.row.currency,
+      idempotencyKey: chargeKey(i.row, i.isNew ? ctx.idempotencyKey : null),
+    })),
   );
   const resultOf = new Map(chargeable.map((i, n) => [i.row.id, results[n]]));
   // The workspace's dunning policy, read only when something failed.
@@ -286,7 +304,7 @@ export async function chargeInvoices(
 }
 
 /** Records `types` (one or several) about the invoice as it now stands. */
-export function recordInvoiceEvent(ctx: Omit<BillingContext, 'db'>, types: string | readonly string[], invoice: InvoiceWithLines): void {
+export function recordInvoiceEvent(ctx: Omit<BillingContext, 'db' | 'gatewayDb'>, types: string | readonly string[], invoice: InvoiceWithLines): void {
   recordEvents(ctx, typeof types === 'string' ? [types] : types, { ...invoiceObject(invoice.row, invoice.lines, ctx.workspace), id: invoice.row.id });
 }
 

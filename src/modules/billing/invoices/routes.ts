@@ -5,8 +5,7 @@ import { FileResponse, route, type RouteSpec } from '../../../server/route.ts';
 import { previewSubscriptionChange } from '../../subscriptions/changes.ts';
 import { createInvoice, createInvoiceParams } from './manual.ts';
 import { invoiceObject } from './objects.ts';
-import { renderInvoicePdf } from './pdf.ts';
-import { pdfInputOf } from './pdf-input.ts';
+import { invoicePdfFile } from './pdf-file.ts';
 import { createPreviewParams, invoiceActionParams, invoiceSchema, listInvoicesParams, payInvoiceParams, retrieveInvoiceParams } from './schema.ts';
 import { finalizeInvoice, invoiceWithLines, listInvoices, markInvoiceUncollectible, payInvoice, retrieveInvoice, voidInvoice } from './service.ts';
 
@@ -90,16 +89,8 @@ export const invoiceRoutes: RouteSpec[] = [
     response: z.string(),
     handler: async (ctx, _params, path) => {
       const { row, lines } = await invoiceWithLines(ctx, path.id as string);
-      const [account, coupons, taxRates] = await Promise.all([
-        ctx.db.selectFrom('accounts').select('name').where('id', '=', ctx.workspace.accountId).executeTakeFirst(),
-        ctx.db.selectFrom('coupons').select(['id', 'name']).where('workspace_id', '=', ctx.workspace.id).where('id', 'in', ['', ...row.total_discount_amounts.map((d) => d.coupon)]).execute(),
-        ctx.db.selectFrom('tax_rates').select(['id', 'display_name', 'percentage']).where('workspace_id', '=', ctx.workspace.id).where('id', 'in', ['', ...row.total_taxes.map((t) => t.tax_rate)]).execute(),
-      ]);
-      const input = pdfInputOf(row, lines, account?.name ?? 'Recur', {
-        coupons: new Map(coupons.map((c) => [c.id, c.name ?? c.id])),
-        taxRates: new Map(taxRates.map((t) => [t.id, `${t.display_name} ${Number(t.percentage)}%`])),
-      });
-      return new FileResponse('application/pdf', await renderInvoicePdf(input), `${row.number ?? row.id}.pdf`);
+      const file = await invoicePdfFile(ctx.db, ctx.workspace.id, row, lines);
+      return new FileResponse('application/pdf', file.bytes, file.filename);
     },
   }),
   action('finalize', 'Finalize a draft invoice: number it and apply the customer balance', finalizeInvoice),

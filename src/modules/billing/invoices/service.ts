@@ -2,6 +2,7 @@ import { invalidRequest, resourceMissing } from '../../../lib/errors.ts';
 import { hasPrefix } from '../../../lib/ids.ts';
 import { paginate } from '../../../lib/pagination.ts';
 import type { RequestContext } from '../../../server/context.ts';
+import { KeptFailure } from '../../../server/route.ts';
 import { billingTime } from '../../subscriptions/test-clocks/service.ts';
 import { settleExisting } from './due.ts';
 import { paymentFailed, recordInvoiceEvent } from './lifecycle.ts';
@@ -51,7 +52,7 @@ const wrongStatus = (row: InvoiceRow, action: string) =>
 
 async function settle(ctx: RequestContext, row: InvoiceRow, finalize: boolean, chargeNow: boolean): Promise<InvoiceObject> {
   const now = await billingTime(ctx, row.test_clock_id);
-  const [settlement] = await settleExisting(ctx.db, [{ ...row, mode: ctx.workspace.mode, account_id: ctx.workspace.accountId }], now, {
+  const [settlement] = await settleExisting(ctx.db, ctx.gatewayDb, [{ ...row, mode: ctx.workspace.mode, account_id: ctx.workspace.accountId }], now, {
     finalize,
     ctx,
     chargeNow,
@@ -67,12 +68,16 @@ export async function finalizeInvoice(ctx: RequestContext, id: string): Promise<
   return settle(ctx, row, true, false);
 }
 
-/** Charges an open invoice now (a draft is finalized first); a failed charge is a 402. */
+/**
+ * Charges an open invoice now (a draft is finalized first); a failed charge is a 402 that
+ * keeps the attempt (its count, error and event, a draft's finalization), as Stripe's does:
+ * the gateway remembers the attempt's idempotency key, so the next attempt needs the next key.
+ */
 export async function payInvoice(ctx: RequestContext, id: string): Promise<InvoiceObject> {
   const row = await findRow(ctx, id, { lock: true });
   if (row.status !== 'open' && row.status !== 'draft' && row.status !== 'uncollectible') throw wrongStatus(row, 'paid');
   const invoice = await settle(ctx, row, row.status === 'draft', true);
-  if (invoice.status !== 'paid') throw paymentFailed(invoice.last_payment_error, 'The payment failed.');
+  if (invoice.status !== 'paid') throw new KeptFailure(paymentFailed(invoice.last_payment_error, 'The payment failed.'));
   return invoice;
 }
 

@@ -134,6 +134,7 @@ export async function chargeAndFinalize(db: Executor, settlements: readonly Sett
         row: s.invoice.row,
         gatewayRef: s.subscriptionGatewayRef ?? s.customer?.gatewayRef ?? null,
         paymentMethodId: s.invoice.row.default_payment_method_id ?? s.customer?.default_payment_method_id ?? null,
+        isNew: s.isNew !== false,
       })),
       now,
     );

@@ -24,7 +24,7 @@ const ledgerRows = async (key: string) =>
 
 describe('the test gateway', () => {
   it('saves cards without their numbers and charges by behaviour', async () => {
-    const gateway = new TestGateway(server.database.db, account.sandbox.id);
+    const gateway = new TestGateway(server.database.gatewayDb, account.sandbox.id);
     const visa = await gateway.savePaymentMethod('pm_card_visa');
     expect(visa.card).toMatchObject({ brand: 'visa', last4: '4242' });
     const byNumber = await gateway.savePaymentMethod('4000000000000341');
@@ -45,7 +45,7 @@ describe('the test gateway', () => {
   });
 
   it('charges at most once per idempotency key and returns the first result', async () => {
-    const gateway = new TestGateway(server.database.db, account.sandbox.id);
+    const gateway = new TestGateway(server.database.gatewayDb, account.sandbox.id);
     const visa = await gateway.savePaymentMethod('pm_card_visa');
     const failing = await gateway.savePaymentMethod('pm_card_chargeCustomerFail');
     const key = `charge-${randomBase62(12)}`;
@@ -62,5 +62,29 @@ describe('the test gateway', () => {
     );
     expect(results).toEqual([{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'succeeded' }]);
     expect(await ledgerRows(concurrentKey)).toBe(1);
+  });
+
+  it('keeps its ledger outside the caller\'s transaction, as an external gateway would', async () => {
+    const gateway = new TestGateway(server.database.gatewayDb, account.sandbox.id);
+    const visa = await gateway.savePaymentMethod('pm_card_visa');
+    const key = `charge-${randomBase62(12)}`;
+    // The caller charges inside its transaction, which then fails: the charge stays made. It
+    // holds its workspace's row meanwhile: with a foreign key from the ledger to workspaces,
+    // the gateway would wait for this transaction, which waits for the gateway, for ever.
+    const rolledBack = server.database.db.transaction().execute(async (tx) => {
+      await tx.selectFrom('workspaces').select('id').where('id', '=', account.sandbox.id).forUpdate().execute();
+      await gateway.charge({ gatewayRef: visa.gatewayRef, amount: 900n, currency: 'usd', idempotencyKey: key });
+      throw new Error('the caller crashed after the charge');
+    });
+    await expect(rolledBack).rejects.toThrow('the caller crashed');
+    expect(await ledgerRows(key)).toBe(1);
+    // Its retry, with the same key, learns of the charge and makes no second one.
+    const failing = await gateway.savePaymentMethod('pm_card_chargeCustomerFail');
+    expect(await gateway.charge({ gatewayRef: failing.gatewayRef, amount: 900n, currency: 'usd', idempotencyKey: key })).toEqual({ status: 'succeeded' });
+    expect(await ledgerRows(key)).toBe(1);
+    // Handing it a transaction is a mistake it refuses.
+    await server.database.db.transaction().execute(async (tx) => {
+      expect(() => new TestGateway(tx, account.sandbox.id)).toThrow(/outside the caller's transaction/);
+    });
   });
 });

@@ -1,4 +1,5 @@
-import type { Executor } from '../../../db/database.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/database.ts';
 import { ApiError } from '../../../lib/errors.ts';
 import { randomBase62 } from '../../../lib/ids.ts';
 import type { CardDetails } from '../payment-methods/models.ts';
@@ -69,13 +70,21 @@ function chargeOutcome(behaviour: Behaviour | undefined): ChargeResult {
   }
 }
 
+/**
+ * Its ledger (`test_gateway_charges`) plays the external gateway's own records: written
+ * through a handle of its own, each statement committed before the call returns, so a
+ * charge is remembered even when the caller's transaction rolls back or its process dies,
+ * as a real gateway's would be. That is what makes the charges' idempotency keys matter.
+ */
 export class TestGateway implements Gateway {
   readonly name = 'test' as const;
 
   constructor(
-    private readonly db: Executor,
+    private readonly db: Kysely<Database>,
     private readonly workspaceId: string,
-  ) {}
+  ) {
+    if (db.isTransaction) throw new Error('the test gateway keeps its ledger outside the caller\'s transaction: give it DatabaseHandle.gatewayDb');
+  }
 
   async savePaymentMethod(token: string): Promise<SavedPaymentMethod> {
     const outcome = TOKENS[token.replace(/[\s-]/g, '')];

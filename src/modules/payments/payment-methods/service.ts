@@ -47,9 +47,12 @@ export function paymentMethodObject(row: PaymentMethodRow, ctx: Pick<RequestCont
   };
 }
 
-/** The gateway of a workspace: the built-in test gateway in sandboxes. */
-export function gatewayFor(ctx: Pick<RequestContext, 'db' | 'workspace'>): Gateway {
-  if (ctx.workspace.mode !== 'live') return new TestGateway(ctx.db, ctx.workspace.id);
+/**
+ * The gateway of a workspace: the built-in test gateway in sandboxes. It keeps its records
+ * through its own handle, never the caller's transaction (decisions.md §25).
+ */
+export function gatewayFor(ctx: Pick<RequestContext, 'gatewayDb' | 'workspace'>): Gateway {
+  if (ctx.workspace.mode !== 'live') return new TestGateway(ctx.gatewayDb, ctx.workspace.id);
   throw invalidRequest(
     'Live workspaces need a real payment gateway, which is not configured; test payment methods only work in sandbox workspaces.',
     'payment_method',

@@ -1,8 +1,8 @@
-import { Tabs } from '@mantine/core';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import type { SavedInvoice } from '../../billing.ts';
 import { IconInvoice } from '../../components/icons.tsx';
 import { ListTable } from '../../components/ListTable.tsx';
+import { StatusTabs } from '../../components/StatusTabs.tsx';
 import { Empty, PageHeader } from '../../components/states.tsx';
 import { usePagedList } from '../../searchableList.ts';
 import { invoiceColumns } from './invoiceColumns.tsx';
@@ -15,22 +15,13 @@ export function InvoicesPage() {
   const navigate = useNavigate();
   const filter: InvoiceFilter = status ?? 'all';
   const page = usePagedList<SavedInvoice>('/v1/invoices', { status });
-  const setFilter = (value: string | null) => {
-    const next = INVOICE_FILTERS.find((f) => f === value) ?? 'all';
+  const setFilter = (next: InvoiceFilter) => {
     void navigate({ to: '/invoices', search: next === 'all' ? {} : { status: next } });
   };
   return (
     <>
       <PageHeader title="Invoices" description="What your customers were billed: subscription invoices, renewals and prorations." />
-      <Tabs value={filter} onChange={setFilter} mb="md" data-testid="invoice-status-filter">
-        <Tabs.List>
-          {INVOICE_FILTERS.map((f) => (
-            <Tabs.Tab key={f} value={f}>
-              {invoiceLabel(f)}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-      </Tabs>
+      <StatusTabs value={filter} options={INVOICE_FILTERS} label={invoiceLabel} onChange={setFilter} testId="invoice-status-filter" mb="md" />
       <ListTable
         query={page.result}
         rows={page.data}

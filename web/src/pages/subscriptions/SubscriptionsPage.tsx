@@ -1,7 +1,7 @@
-import { Tabs } from '@mantine/core';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import type { Subscription } from '../../billing.ts';
 import { IconRepeat } from '../../components/icons.tsx';
+import { StatusTabs } from '../../components/StatusTabs.tsx';
 import { ListTable } from '../../components/ListTable.tsx';
 import { Empty, PageHeader } from '../../components/states.tsx';
 import { usePagedList } from '../../searchableList.ts';
@@ -18,8 +18,7 @@ export function SubscriptionsPage() {
   const filter: SubscriptionFilter = status ?? 'current';
   // The customer is expanded so the list can show names, not ids.
   const page = usePagedList<Subscription>('/v1/subscriptions', { status, 'expand[0]': 'data.customer' });
-  const setFilter = (value: string | null) => {
-    const next = SUBSCRIPTION_FILTERS.find((f) => f === value) ?? 'current';
+  const setFilter = (next: SubscriptionFilter) => {
     void navigate({ to: '/subscriptions', search: next === 'current' ? {} : { status: next } });
   };
   return (
@@ -28,15 +27,7 @@ export function SubscriptionsPage() {
         title="Subscriptions"
         description={`Recurring plans of your customers in the ${workspace.mode === 'live' ? 'live' : 'sandbox'} workspace. Start one from a customer's page.`}
       />
-      <Tabs value={filter} onChange={setFilter} mb="md" data-testid="subscription-status-filter">
-        <Tabs.List>
-          {SUBSCRIPTION_FILTERS.map((f) => (
-            <Tabs.Tab key={f} value={f}>
-              {subscriptionLabel(f)}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-      </Tabs>
+      <StatusTabs value={filter} options={SUBSCRIPTION_FILTERS} label={subscriptionLabel} onChange={setFilter} testId="subscription-status-filter" mb="md" />
       <ListTable
         query={page.result}
         rows={page.data}
