@@ -25,6 +25,7 @@ import { migrate } from '../../src/db/migrate.ts';
 import { newId } from '../../src/lib/ids.ts';
 import { periodStart } from '../../src/modules/subscriptions/periods.ts';
 import { createAccountWithWorkspaces, findWorkspace } from '../../src/modules/workspaces/service.ts';
+import { seedTransaction } from '../helpers/seed.ts';
 import type { FloorPlan, WorkerReport } from './billing-worker.ts';
 
 const { values } = parseArgs({
@@ -185,17 +186,7 @@ try {
   const nextEnd = periodStart(anchor, 'month', 1, 2);
 
   const seedStarted = performance.now();
-  const seeder = await pool.connect();
-  try {
-    await seeder.query('BEGIN');
-    // The rows are consistent by construction; skipping the foreign-key triggers (superuser
-    // only) saves several million lookups, and lets customers name their payment method
-    // before it exists. Without the privilege the seed is slower, not wrong.
-    await seeder.query('SAVEPOINT replica');
-    const replica = await seeder.query('SET LOCAL session_replication_role = replica').then(
-      () => true,
-      () => seeder.query('ROLLBACK TO SAVEPOINT replica').then(() => false),
-    );
+  await seedTransaction(pool, async (seeder, replica) => {
     const id = (prefix: string) => `'${prefix}_' || lpad(n::text, ${ID_WIDTH}, '0')`;
     const params = [workspaceId, subs, iso(anchor), iso(t0)];
     await seeder.query(
@@ -244,10 +235,7 @@ try {
     );
     await seeder.query(`UPDATE subscriptions SET latest_invoice_id = 'in_' || substr(id, 5)`);
     await seeder.query(`INSERT INTO invoice_numbering (workspace_id, prefix, next_number) VALUES ($1, 'BENCH', $2)`, [workspaceId, subs + 1]);
-    await seeder.query('COMMIT');
-  } finally {
-    seeder.release();
-  }
+  });
   await pool.query('VACUUM ANALYZE');
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   console.log(`seeded ${number(subs)} subscriptions in ${seedSeconds.toFixed(1)} s`);

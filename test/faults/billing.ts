@@ -40,6 +40,7 @@ import { migrate } from '../../src/db/migrate.ts';
 import { newId } from '../../src/lib/ids.ts';
 import { DEFAULT_DUNNING_POLICY } from '../../src/modules/payments/dunning/schedule.ts';
 import { periodStart } from '../../src/modules/subscriptions/periods.ts';
+import { seedTransaction } from '../helpers/seed.ts';
 import { createAccountWithWorkspaces, findWorkspace } from '../../src/modules/workspaces/service.ts';
 
 const { values } = parseArgs({
@@ -214,19 +215,9 @@ async function seed(workspaceId: string): Promise<void> {
     [workspaceId, priceId, productId],
   );
   const times = schedule(Math.floor(Date.now() / 1000));
-  const seeder = await pool.connect();
-  try {
-    await seeder.query('BEGIN');
-    // As the benchmark: consistent by construction, so the foreign-key triggers are skipped
-    // where allowed (superuser); without the privilege the seed is slower, not wrong.
-    await seeder.query('SAVEPOINT replica');
-    const replica = await seeder.query('SET LOCAL session_replication_role = replica').then(
-      () => true,
-      () => seeder.query('ROLLBACK TO SAVEPOINT replica').then(() => false),
-    );
+  await seedTransaction(pool, async (seeder, replica) => {
     await seeder.query(`CREATE TABLE fault_plan (subscription_id text COLLATE "C" PRIMARY KEY, n int NOT NULL, batch text NOT NULL, failing boolean NOT NULL,
       draft boolean NOT NULL, anchor timestamptz NOT NULL, period_start timestamptz NOT NULL, period_end timestamptz NOT NULL)`);
-    // n in 1..N is set A, N+1..2N set B; every fifth card fails; set A's n ≡ 3, 5 (mod 10) are drafts.
     // n in 1..N is set A, N+1..2N set B; every fifth card fails; set A's n ≡ 3, 5 (mod 10) are drafts.
     const pick = (column: number) => `CASE WHEN n > $1 THEN $${8 + column}::timestamptz WHEN n % 10 IN (3, 5) THEN $${5 + column}::timestamptz ELSE $${2 + column}::timestamptz END`;
     await seeder.query(
@@ -282,10 +273,7 @@ async function seed(workspaceId: string): Promise<void> {
     );
     await seeder.query(`UPDATE subscriptions SET latest_invoice_id = 'in_' || substr(id, 5) WHERE workspace_id = $1`, [workspaceId]);
     await seeder.query(`INSERT INTO invoice_numbering (workspace_id, prefix, next_number) VALUES ($1, '${NUMBER_PREFIX}', $2)`, [workspaceId, 2 * N + 1]);
-    await seeder.query('COMMIT');
-  } finally {
-    seeder.release();
-  }
+  });
   await pool.query('VACUUM ANALYZE');
 }
 
