@@ -38,9 +38,13 @@ export function newPendingWrites(): PendingWrites {
 
 /** Defers inserting `rows` into `table`: by COPY when there are many, else in the flush's statement. */
 export function deferRows<T extends keyof Database & string>(pending: PendingWrites, db: Executor, table: T, rows: readonly Insertable<Database[T]>[]): void {
-  if (rows.length === 0) return;
+  if (rows.length > 0) pending.inserts.push(insertion(db, table, rows));
+}
+
+/** The insert of `rows`: a COPY when there are many, else an INSERT for the flush's statement. */
+function insertion<T extends keyof Database & string>(db: Executor, table: T, rows: readonly Insertable<Database[T]>[]): PendingWrites['inserts'][number] {
   const copy = rows.length >= COPY_MIN_ROWS ? copyInto(table, rows as readonly Record<string, unknown>[]) : null;
-  pending.inserts.push(copy ? { copy } : db.insertInto(table).values(rows as never));
+  return copy ? { copy } : db.insertInto(table).values(rows as never);
 }
 
 function isDuplicateIdempotencyKey(error: unknown): boolean {
@@ -61,10 +65,7 @@ export async function flushPendingWrites(
   options: { idempotency?: Insertable<IdempotencyKeysTable> | undefined; commit?: boolean } = {},
 ): Promise<boolean> {
   const writes = [...pending.inserts];
-  if (pending.events.length > 0) {
-    const copy = pending.events.length >= COPY_MIN_ROWS ? copyInto('events', pending.events as Record<string, unknown>[]) : null;
-    writes.push(copy ? { copy } : db.insertInto('events').values(pending.events));
-  }
+  if (pending.events.length > 0) writes.push(insertion(db, 'events', pending.events));
   if (pending.audit.length > 0) writes.push(db.insertInto('audit_log').values(pending.audit));
   if (options.idempotency) writes.push(db.insertInto('idempotency_keys').values(options.idempotency));
   pending.inserts = [];
