@@ -20,6 +20,8 @@ export interface Config {
   smtpUrl: string | null;
   /** The From address of mail Recur sends. */
   emailFrom: string;
+  /** Where customers reach this deployment (no trailing slash): links in emails point here. */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -34,9 +36,25 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** RECUR_PUBLIC_URL: an http(s) origin, perhaps with a path prefix, never a query. */
+function publicUrl(raw: string | undefined, port: number): string {
+  if (!raw) return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`RECUR_PUBLIC_URL must be an absolute http(s) URL such as https://billing.example.com (got '${raw}').`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
+    throw new ConfigError(`RECUR_PUBLIC_URL must be an http(s) URL without a query, fragment or credentials (got '${raw}').`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = integer(env, 'PORT', 4100, 0, 65535);
   return {
-    port: integer(env, 'PORT', 4100, 0, 65535),
+    port,
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || null,
     dataDir: resolve(env.RECUR_DATA_DIR || '.recur'),
@@ -49,5 +67,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: resolve(env.RECUR_WEB_DIR || new URL('../dist/web', import.meta.url).pathname),
     smtpUrl: env.SMTP_URL || null,
     emailFrom: env.RECUR_EMAIL_FROM || 'Recur <billing@localhost>',
+    publicUrl: publicUrl(env.RECUR_PUBLIC_URL, port),
   };
 }

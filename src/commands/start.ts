@@ -52,6 +52,7 @@ export async function startCommand(config: Config, logger: Logger, options: { wo
     bodyLimitBytes: config.bodyLimitBytes,
     webDir: config.webDir,
     secureCookies: config.secureCookies,
+    publicUrl: config.publicUrl,
   });
   try {
     await app.listen({ port: config.port, host: config.host });

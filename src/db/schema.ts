@@ -35,6 +35,13 @@ export interface Database {
   promotion_codes: PromotionCodesTable;
   payment_methods: import('../modules/payments/payment-methods/models.ts').PaymentMethodsTable;
   test_gateway_charges: import('../modules/payments/payment-methods/models.ts').TestGatewayChargesTable;
+  test_gateway_refunds: import('../modules/payments/payment-methods/models.ts').TestGatewayRefundsTable;
+  gateway_accounts: import('../modules/payments/gateway-accounts/models.ts').GatewayAccountsTable;
+  charges: import('../modules/payments/charges/models.ts').ChargesTable;
+  refunds: import('../modules/payments/refunds/models.ts').RefundsTable;
+  credit_notes: import('../modules/billing/credit-notes/models.ts').CreditNotesTable;
+  credit_note_lines: import('../modules/billing/credit-notes/models.ts').CreditNoteLinesTable;
+  gateway_events: import('../modules/payments/gateway-webhooks/models.ts').GatewayEventsTable;
   test_clocks: TestClocksTable;
   subscriptions: SubscriptionsTable;
   subscription_items: SubscriptionItemsTable;
@@ -47,4 +54,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   email_messages: EmailMessagesTable;
+  tasks: import('../modules/crm/tasks/models.ts').TasksTable;
 }

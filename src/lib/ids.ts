@@ -33,6 +33,13 @@ export const ID_PREFIXES = {
   emailMessage: 'em',
   webhookEndpoint: 'we',
   webhookDelivery: 'wd',
+  gatewayAccount: 'gwa',
+  charge: 'ch',
+  paymentIntent: 'pi',
+  refund: 're',
+  creditNote: 'cn',
+  creditNoteLine: 'cnli',
+  task: 'task',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

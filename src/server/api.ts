@@ -10,13 +10,14 @@ import { applyExpansions, type Expanders } from './expand.ts';
 import { checkIdempotencyKey, findStoredResponse, requestHash, type StoredResponse } from './idempotency.ts';
 import { readParams } from './input.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
+import type { Gateways } from '../modules/payments/gateways/registry.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { FileResponse, KeptFailure, type RouteSpec } from './route.ts';
 import { flushPendingWrites, newPendingWrites } from './unit-of-work.ts';
 
 export interface ApiDeps {
   db: Kysely<Database>;
-  gatewayDb: Kysely<Database>;
+  gateways: Gateways;
   authenticator: Authenticator;
   rateLimiter: RateLimiter;
   expanders: Expanders;
@@ -44,7 +45,7 @@ function contextFor(request: FastifyRequest, principal: Principal, db: RequestCo
   return {
     secrets: deps.secrets,
     db,
-    gatewayDb: deps.gatewayDb,
+    gateways: deps.gateways,
     workspace: principal.workspace,
     actor: principal.actor,
     requestId: request.id,

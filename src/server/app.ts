@@ -15,9 +15,19 @@ import { priceRoutes } from '../modules/catalog/prices/routes.ts';
 import { productRoutes } from '../modules/catalog/products/routes.ts';
 import { taxRateRoutes } from '../modules/catalog/tax-rates/routes.ts';
 import { customerRoutes } from '../modules/customers/routes.ts';
+import { taskExpanders } from '../modules/crm/tasks/expanders.ts';
+import { taskRoutes } from '../modules/crm/tasks/routes.ts';
 import { eventRoutes } from '../modules/events/routes.ts';
 import { emailMessageRoutes } from '../modules/notifications/routes.ts';
 import { dunningRoutes } from '../modules/payments/dunning/routes.ts';
+import { chargeRoutes } from '../modules/payments/charges/routes.ts';
+import { refundRoutes } from '../modules/payments/refunds/routes.ts';
+import { creditNoteRoutes } from '../modules/billing/credit-notes/routes.ts';
+import { gatewayAccountRoutes } from '../modules/payments/gateway-accounts/routes.ts';
+import { Gateways } from '../modules/payments/gateways/registry.ts';
+import { mountGatewayWebhooks } from '../modules/payments/gateway-webhooks/intake.ts';
+import { refundWebhookHandler } from '../modules/payments/refunds/settle.ts';
+import { mountCardUpdatePage } from '../modules/payments/card-update/routes.ts';
 import { paymentMethodRoutes } from '../modules/payments/payment-methods/routes.ts';
 import { invoiceItemRoutes } from '../modules/billing/invoice-items/routes.ts';
 import { invoiceRoutes } from '../modules/billing/invoices/routes.ts';
@@ -37,8 +47,8 @@ import type { RouteSpec } from './route.ts';
 import { mountWeb } from './web.ts';
 
 /** Every API route, in the order the OpenAPI document lists them. */
-export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...subscriptionRoutes, ...scheduleRoutes, ...invoiceRoutes, ...invoiceItemRoutes, ...testClockRoutes, ...dunningRoutes, ...eventRoutes, ...emailMessageRoutes, ...webhookRoutes, ...teamRoutes, ...auditRoutes];
-const expanders: Expanders = { ...teamExpanders, ...subscriptionExpanders };
+export const apiRoutes: RouteSpec[] = [...customerRoutes, ...productRoutes, ...priceRoutes, ...taxRateRoutes, ...couponRoutes, ...promotionCodeRoutes, ...paymentMethodRoutes, ...subscriptionRoutes, ...scheduleRoutes, ...invoiceRoutes, ...invoiceItemRoutes, ...testClockRoutes, ...dunningRoutes, ...gatewayAccountRoutes, ...chargeRoutes, ...refundRoutes, ...creditNoteRoutes, ...taskRoutes, ...eventRoutes, ...emailMessageRoutes, ...webhookRoutes, ...teamRoutes, ...auditRoutes];
+const expanders: Expanders = { ...teamExpanders, ...subscriptionExpanders, ...taskExpanders };
 
 export interface AppOptions {
   db: Kysely<Database>;
@@ -54,6 +64,8 @@ export interface AppOptions {
   secureCookies: boolean;
   /** Seals and opens the secrets Recur keeps (lib/secret-box.ts). */
   secrets: SecretBox;
+  /** RECUR_PUBLIC_URL: the card-update page takes posts from its origin too (behind a proxy). */
+  publicUrl?: string;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -86,15 +98,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await authenticator.listen(options.pool);
   app.addHook('onClose', async () => authenticator.close());
 
+  const gateways = new Gateways(options.gatewayDb, options.secrets);
   mountApiRoutes(app, apiRoutes, {
     db: options.db,
-    gatewayDb: options.gatewayDb,
+    gateways,
     authenticator,
     rateLimiter: new RateLimiter(options.rateLimitPerSecond),
     expanders,
     secrets: options.secrets,
   });
   mountSessionRoutes(app, options.db, { secureCookies: options.secureCookies });
+  mountGatewayWebhooks(app, { db: options.db, gateways, handlers: [refundWebhookHandler] });
+  mountCardUpdatePage(app, { db: options.db, gateways, secrets: options.secrets, publicUrl: options.publicUrl ?? null });
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {

@@ -38,11 +38,16 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   return reply.code(error.status).headers(error.headers).send(error.toBody());
 }
 
+/** A URL fit for logs: capability links (the card-update page's sealed token) are cut off. */
+export function loggableUrl(url: string): string {
+  return url.startsWith('/pay/card/') ? '/pay/card/…' : url;
+}
+
 export function errorHandler(logger: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const known = error instanceof ApiError ? error : (fromFastify(error) ?? fromDatabase(error));
     if (known) return sendError(reply, known);
-    logger.error({ err: error, requestId: request.id, method: request.method, url: request.url }, 'unhandled error');
+    logger.error({ err: error, requestId: request.id, method: request.method, url: loggableUrl(request.url) }, 'unhandled error');
     return sendError(
       reply,
       new ApiError(500, 'api_error', `An unexpected error occurred. Quote request ${request.id} when reporting it.`),

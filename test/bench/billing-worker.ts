@@ -9,6 +9,7 @@
  * Once set up it prints `ready` and waits for `go` on stdin, so that several engine processes
  * (billing.ts --workers) start their timed part together.
  */
+import { testGateways } from '../helpers/gateways.ts';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { connect } from '../../src/db/database.ts';
@@ -104,7 +105,7 @@ async function runEngine(now: Date, batch: number | undefined): Promise<WorkerRe
   // drafts for the finalize step that this loop had already passed.
   async function loop(): Promise<void> {
     let mine = 0;
-    const works: DueWork[] = billingWork(database.gatewayDb, batch).map((work: DueWork) => ({
+    const works: DueWork[] = billingWork(testGateways(database), batch).map((work: DueWork) => ({
       ...work,
       runBatch: async (db: Kysely<Database>, at: Date) => {
         const started = performance.now();
@@ -122,7 +123,7 @@ async function runEngine(now: Date, batch: number | undefined): Promise<WorkerRe
     } while (mine > before);
   }
   const report = await measured(() => Array.from({ length: workers }, loop), () => handled);
-  return { ...report, busy: Object.fromEntries(busy), batchSize: billingWork(database.gatewayDb, batch)[0]?.batchSize };
+  return { ...report, busy: Object.fromEntries(busy), batchSize: billingWork(testGateways(database), batch)[0]?.batchSize };
 }
 
 type Row = (string | null)[];

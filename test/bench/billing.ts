@@ -22,10 +22,9 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { connect } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { newId } from '../../src/lib/ids.ts';
 import { periodStart } from '../../src/modules/subscriptions/periods.ts';
 import { createAccountWithWorkspaces, findWorkspace } from '../../src/modules/workspaces/service.ts';
-import { seedTransaction } from '../helpers/seed.ts';
+import { SEED_ID_WIDTH, seedDueSubscriptions } from '../helpers/seed.ts';
 import type { FloorPlan, WorkerReport } from './billing-worker.ts';
 
 const { values } = parseArgs({
@@ -44,9 +43,6 @@ if (!positive(subs) || !positive(workers) || (values.batch !== undefined && !pos
 }
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const root = fileURLToPath(new URL('../..', import.meta.url));
-// Seeded ids are prefix + zero-padded n (as long as real ids); the floor rebuilds the
-// subscription ids from this.
-const ID_WIDTH = 24;
 const FLOOR_SCHEMA = 'bench_floor';
 // The Node flags `npm run worker` starts a worker with (e.g. its young generation's size),
 // so the bench's workers run as the real ones do.
@@ -170,15 +166,6 @@ try {
   await migrate(pool);
   const { accountId } = await createAccountWithWorkspaces(database.db, 'Bench');
   const workspaceId = (await findWorkspace(database.db, accountId, 'sandbox'))?.id as string;
-  const productId = newId('product');
-  const priceId = newId('price');
-  await pool.query(`INSERT INTO products (workspace_id, id, name) VALUES ($1, $2, 'Bench plan')`, [workspaceId, productId]);
-  await pool.query(
-    `INSERT INTO prices (workspace_id, id, product_id, currency, unit_amount, type, recurring_interval, recurring_interval_count, billing_scheme)
-     VALUES ($1, $2, $3, 'usd', 2000, 'recurring', 'month', 1, 'per_unit')`,
-    [workspaceId, priceId, productId],
-  );
-
   // Every subscription's period ends at T0, two hours ago: due, and past the one-hour draft
   // window. T0 is taken back from the anchor so month-end clamping cannot move it.
   const anchor = periodStart(Math.floor(Date.now() / 1000) - 2 * 3600, 'month', 1, -1);
@@ -186,57 +173,14 @@ try {
   const nextEnd = periodStart(anchor, 'month', 1, 2);
 
   const seedStarted = performance.now();
-  await seedTransaction(pool, async (seeder, replica) => {
-    const id = (prefix: string) => `'${prefix}_' || lpad(n::text, ${ID_WIDTH}, '0')`;
-    const params = [workspaceId, subs, iso(anchor), iso(t0)];
-    await seeder.query(
-      `INSERT INTO customers (workspace_id, id, email, name, default_payment_method_id, created_at, updated_at)
-       SELECT $1, ${id('cus')}, 'bench' || n || '@example.com', 'Bench Customer ' || n, ${replica ? id('pm') : 'NULL'}, $3, $3
-       FROM generate_series(1, $2::int) n`,
-      params.slice(0, 3),
-    );
-    await seeder.query(
-      `INSERT INTO payment_methods (workspace_id, id, customer_id, gateway, gateway_ref, card, created_at)
-       SELECT $1, ${id('pm')}, ${id('cus')}, 'test', 'test_visa_' || lpad(n::text, 16, '0'),
-              '{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030,"funding":"credit","country":"US"}', $3
-       FROM generate_series(1, $2::int) n`,
-      params.slice(0, 3),
-    );
-    if (!replica) await seeder.query(`UPDATE customers SET default_payment_method_id = 'pm_' || substr(id, 5)`);
-    await seeder.query(
-      `INSERT INTO subscriptions (workspace_id, id, customer_id, status, currency, interval, interval_count, collection_method,
-         billing_cycle_anchor, current_period_start, current_period_end, start_date, next_action_at, created_at, updated_at)
-       SELECT $1, ${id('sub')}, ${id('cus')}, 'active', 'usd', 'month', 1, 'charge_automatically', $3, $3, $4, $3, $4, $3, $3
-       FROM generate_series(1, $2::int) n`,
-      params,
-    );
-    await seeder.query(
-      `INSERT INTO subscription_items (workspace_id, id, subscription_id, price_id, quantity, created_at)
-       SELECT $1, ${id('si')}, ${id('sub')}, $4, 1, $3 FROM generate_series(1, $2::int) n`,
-      [workspaceId, subs, iso(anchor), priceId],
-    );
-    // Each subscription's first invoice, paid, with its line: a billing database is never
-    // without its history, and the tables the engine writes to then have statistics.
-    await seeder.query(
-      `INSERT INTO invoices (workspace_id, id, customer_id, subscription_id, status, number, currency, billing_reason,
-         collection_method, period_start, period_end, subtotal, total_excluding_tax, tax, total, amount_due, amount_paid,
-         amount_remaining, attempt_count, attempted, finalized_at, paid_at, created_at, updated_at)
-       SELECT $1, ${id('in')}, ${id('cus')}, ${id('sub')}, 'paid', 'BENCH-' || lpad(n::text, 7, '0'), 'usd', 'subscription_create',
-              'charge_automatically', $3, $3, 2000, 2000, 0, 2000, 2000, 2000, 0, 1, true, $3, $3, $3, $3
-       FROM generate_series(1, $2::int) n`,
-      params.slice(0, 3),
-    );
-    await seeder.query(
-      `INSERT INTO invoice_lines (workspace_id, invoice_id, position, id, amount, currency, description, quantity, price_id,
-         product_id, unit_amount_decimal, subscription_id, subscription_item_id, period_start, period_end)
-       SELECT $1, ${id('in')}, 0, ${id('il')}, 2000, 'usd', '1 × Bench plan', 1, $5, $6, '2000', ${id('sub')}, ${id('si')}, $3, $4
-       FROM generate_series(1, $2::int) n`,
-      [...params, priceId, productId],
-    );
-    await seeder.query(`UPDATE subscriptions SET latest_invoice_id = 'in_' || substr(id, 5)`);
-    await seeder.query(`INSERT INTO invoice_numbering (workspace_id, prefix, next_number) VALUES ($1, 'BENCH', $2)`, [workspaceId, subs + 1]);
+  await seedDueSubscriptions(pool, {
+    workspaceId,
+    name: 'Bench',
+    plan: {
+      text: `SELECT n, $1::timestamptz, $2::timestamptz, false, 'bench' || n || '@example.com' FROM generate_series(1, $3::int) n`,
+      values: [iso(anchor), iso(t0), subs],
+    },
   });
-  await pool.query('VACUUM ANALYZE');
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   console.log(`seeded ${number(subs)} subscriptions in ${seedSeconds.toFixed(1)} s`);
 
@@ -277,7 +221,7 @@ try {
     schema: FLOOR_SCHEMA,
     workspaceId,
     tables: written,
-    subscriptionIds: { prefix: 'sub_', width: ID_WIDTH, count: subs },
+    subscriptionIds: { prefix: 'sub_', width: SEED_ID_WIDTH, count: subs },
     period: { start: iso(t0), end: iso(nextEnd) },
   };
   // The floor: one process with as many connections as the engine had workers.

@@ -1,7 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/database.ts';
-import type { EventConsumer } from '../../src/modules/events/dispatcher.ts';
+import { consume, type EventConsumer } from '../../src/modules/events/dispatcher.ts';
+import { emailConsumer } from '../../src/modules/notifications/consumer.ts';
 import type { EmailMessageRow } from '../../src/modules/notifications/models.ts';
+import { TEST_SECRETS } from './app-options.ts';
+
+/** The email consumer as the worker makes it, with the test servers' key; links point at `publicUrl`. */
+export function testEmailConsumer(options: { publicUrl?: string; clock?: () => Date } = {}): EventConsumer {
+  return emailConsumer({ publicUrl: options.publicUrl ?? 'http://recur.test', secrets: TEST_SECRETS, ...(options.clock ? { clock: options.clock } : {}) });
+}
 
 /**
  * Hands one workspace's events to a consumer in one transaction, as the dispatcher does.
@@ -12,9 +19,7 @@ export async function consumeEvents(db: Kysely<Database>, workspaceId: string, c
   let query = db.selectFrom('events').selectAll().where('workspace_id', '=', workspaceId);
   if (types) query = query.where('type', 'in', types);
   const events = await query.orderBy('id').execute();
-  await db.transaction().execute(async (tx) => {
-    for (const event of events) await consumer.handle(tx, event);
-  });
+  await db.transaction().execute((tx) => consume(tx, consumer, events));
   return events.length;
 }
 

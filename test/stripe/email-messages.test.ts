@@ -8,8 +8,7 @@
  */
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailConsumer } from '../../src/modules/notifications/consumer.ts';
-import { consumeEvents } from '../helpers/email.ts';
+import { consumeEvents, testEmailConsumer } from '../helpers/email.ts';
 import { externalServer, startStripeSuite, stripeError, type StripeSuite } from '../helpers/stripe.ts';
 
 interface EmailMessage {
@@ -51,7 +50,7 @@ describe.skipIf(externalServer)('email messages', () => {
     const db = suite.server?.database.db;
     if (!db) throw new Error('in-process only');
     const { workspace_id } = await db.selectFrom('customers').select('workspace_id').where('id', '=', customerId).executeTakeFirstOrThrow();
-    await consumeEvents(db, workspace_id, emailConsumer(), ['invoice.paid', 'invoice.finalized']);
+    await consumeEvents(db, workspace_id, testEmailConsumer(), ['invoice.paid', 'invoice.finalized']);
   }
 
   it("queues a receipt in the customer's language when an invoice is paid, once however often the event is dispatched", async () => {

@@ -83,6 +83,15 @@ export interface TaxAmount {
   tax_rate_details?: { tax_rate: string } | null;
 }
 
+/** Why an invoice's last payment attempt failed (Stripe's last_payment_error). */
+export interface PaymentError {
+  code: string;
+  decline_code: string | null;
+  message: string;
+  payment_method: string | null;
+  type: string;
+}
+
 export interface Invoice {
   /** Null (or absent) on a preview (POST /v1/invoices/create_preview). */
   id?: string | null;
@@ -111,6 +120,12 @@ export interface Invoice {
   created: number;
   billing_reason?: string | null;
   collection_method?: 'charge_automatically' | 'send_invoice';
+  /** Payment attempts so far; with status open, each of them failed. */
+  attempt_count: number;
+  attempted: boolean;
+  last_payment_error: PaymentError | null;
+  /** When dunning tries again; null when it will not (retries exhausted, waiting for a new card). */
+  next_payment_attempt: number | null;
   status_transitions: { finalized_at: number | null; paid_at: number | null; voided_at: number | null; marked_uncollectible_at: number | null };
   lines: { object: 'list'; data: InvoiceLine[]; has_more: boolean };
   parent?: { type: string; subscription_details?: { subscription: string } | null } | null;

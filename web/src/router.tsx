@@ -20,10 +20,16 @@ import { MessagePage } from './pages/messages/MessagePage.tsx';
 import { MessagesPage } from './pages/messages/MessagesPage.tsx';
 import { parseMessageFilter, type MessageFilter } from './pages/messages/status.tsx';
 import { LoginPage } from './pages/Login.tsx';
+import { DunningPage } from './pages/payments/DunningPage.tsx';
+import { FailedPaymentsPage } from './pages/payments/FailedPaymentsPage.tsx';
+import { GatewaysPage } from './pages/payments/GatewaysPage.tsx';
 import { AuditLogPage } from './pages/settings/AuditLog.tsx';
 import { TeamPage } from './pages/settings/Team.tsx';
 import { SubscriptionPage } from './pages/subscriptions/SubscriptionPage.tsx';
 import { SubscriptionsPage } from './pages/subscriptions/SubscriptionsPage.tsx';
+import { TasksPage } from './pages/tasks/TasksPage.tsx';
+import { parseKindFilter } from './pages/tasks/tasks.tsx';
+import type { TaskKind } from '../../src/modules/crm/tasks/models.ts';
 import { parseSubscriptionFilter, type SubscriptionFilter } from './pages/subscriptions/status.tsx';
 import { sessionQuery, SessionProvider, WorkspaceProvider } from './session.tsx';
 
@@ -130,10 +136,22 @@ export const messagesRoute = createRoute({
   },
   component: MessagesPage,
 });
+export const tasksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/tasks',
+  validateSearch: (search: Record<string, unknown>): { kind?: TaskKind } => {
+    const kind = parseKindFilter(search.kind);
+    return kind ? { kind } : {};
+  },
+  component: TasksPage,
+});
+const failedPaymentsRoute = createRoute({ getParentRoute: () => appRoute, path: '/failed-payments', component: FailedPaymentsPage });
 const messageRoute = createRoute({ getParentRoute: () => appRoute, path: '/messages/$messageId', component: MessagePage });
 const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/developers/api-keys', component: ApiKeysPage });
 const webhooksRoute = createRoute({ getParentRoute: () => appRoute, path: '/developers/webhooks', component: WebhooksPage });
 const webhookRoute = createRoute({ getParentRoute: () => appRoute, path: '/developers/webhooks/$endpointId', component: WebhookPage });
+const gatewaysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/gateways', component: GatewaysPage });
+const dunningRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/dunning', component: DunningPage });
 const teamRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/team', component: TeamPage });
 const auditLogRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/audit-log', component: AuditLogPage });
 
@@ -144,10 +162,12 @@ const routeTree = rootRoute.addChildren([
     indexRoute,
     customersRoute,
     customerRoute,
+    tasksRoute,
     subscriptionsRoute,
     subscriptionRoute,
     invoicesRoute,
     invoiceRoute,
+    failedPaymentsRoute,
     messagesRoute,
     messageRoute,
     productsRoute,
@@ -157,6 +177,8 @@ const routeTree = rootRoute.addChildren([
     apiKeysRoute,
     webhooksRoute,
     webhookRoute,
+    gatewaysRoute,
+    dunningRoute,
     teamRoute,
     auditLogRoute,
   ]),

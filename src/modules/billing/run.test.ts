@@ -1,3 +1,4 @@
+import { testGateways } from '../../../test/helpers/gateways.ts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestAccount, startTestServer, type TestAccount, type TestServer } from '../../../test/helpers/server.ts';
@@ -40,7 +41,7 @@ describe('the billing run', () => {
     // Three workers, each with its own connections, draining small batches at once.
     const workers = [0, 1, 2].map(() => connect(server.database.url, { max: 2 }));
     try {
-      await Promise.all(workers.map((w) => drainWork(w.db, billingWork(w.gatewayDb, 4))));
+      await Promise.all(workers.map((w) => drainWork(w.db, billingWork(testGateways(w), 4))));
     } finally {
       await Promise.all(workers.map((w) => w.close()));
     }
@@ -62,7 +63,7 @@ describe('the billing run', () => {
     expect(charges.n).toBe(60);
 
     // Running again finds nothing due and changes nothing.
-    await drainWork(db, billingWork(server.database.gatewayDb, 4));
+    await drainWork(db, billingWork(testGateways(server.database), 4));
     const again = await db.selectFrom('invoices').select(sql<number>`count(*)::int`.as('n')).where('workspace_id', '=', account.sandbox.id).executeTakeFirstOrThrow();
     expect(again.n).toBe(60);
   });

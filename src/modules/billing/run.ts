@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import type { DueWork } from '../../worker/runner.ts';
 import { renewDueSubscriptions } from '../subscriptions/renewals.ts';
+import type { Gateways } from '../payments/gateways/registry.ts';
 import { collectDueInvoices, finalizeDueInvoices } from './invoices/due.ts';
 
 /** Rows per batch: big enough that a batch's few statements carry hundreds of renewals. */
@@ -22,28 +23,27 @@ function inTransaction(db: Kysely<Database>, step: (tx: Executor) => Promise<num
 }
 
 /**
- * The billing run's three queues as background work. `gatewayDb` is the payment gateway's own
- * handle (DatabaseHandle.gatewayDb): charges are recorded there, outside the batch's transaction.
+ * The billing run's three queues as background work, charging through `gateways`.
  */
-export function billingWork(gatewayDb: Kysely<Database>, batchSize = BILLING_BATCH_SIZE): DueWork[] {
+export function billingWork(gateways: Gateways, batchSize = BILLING_BATCH_SIZE): DueWork[] {
   return [
     {
       name: 'billing.renewals',
       batchSize,
       idleMs: 1000,
-      runBatch: (db, now) => inTransaction(db, (tx) => renewDueSubscriptions(tx, gatewayDb, now, { kind: 'live' }, batchSize)),
+      runBatch: (db, now) => inTransaction(db, (tx) => renewDueSubscriptions(tx, gateways, now, { kind: 'live' }, batchSize)),
     },
     {
       name: 'billing.finalize',
       batchSize,
       idleMs: 1000,
-      runBatch: (db, now) => inTransaction(db, (tx) => finalizeDueInvoices(tx, gatewayDb, now, { kind: 'live' }, batchSize)),
+      runBatch: (db, now) => inTransaction(db, (tx) => finalizeDueInvoices(tx, gateways, now, { kind: 'live' }, batchSize)),
     },
     {
       name: 'billing.collect',
       batchSize,
       idleMs: 1000,
-      runBatch: (db, now) => inTransaction(db, (tx) => collectDueInvoices(tx, gatewayDb, now, { kind: 'live' }, batchSize)),
+      runBatch: (db, now) => inTransaction(db, (tx) => collectDueInvoices(tx, gateways, now, { kind: 'live' }, batchSize)),
     },
   ];
 }
@@ -64,15 +64,15 @@ async function nextDueOnClock(db: Executor, workspaceId: string, clockId: string
  * something is due, renewals first, then finalizations, then payments; then the next.
  * Runs in the caller's transaction.
  */
-export async function advanceClockTo(db: Executor, gatewayDb: Kysely<Database>, workspaceId: string, clockId: string, target: Date): Promise<void> {
+export async function advanceClockTo(db: Executor, gateways: Gateways, workspaceId: string, clockId: string, target: Date): Promise<void> {
   const scope = { kind: 'clock' as const, workspaceId, clockId };
   for (;;) {
     const at = await nextDueOnClock(db, workspaceId, clockId);
     if (at === null || at.getTime() > target.getTime()) return;
     let handled = 0;
-    handled += await renewDueSubscriptions(db, gatewayDb, at, scope, BILLING_BATCH_SIZE);
-    handled += await finalizeDueInvoices(db, gatewayDb, at, scope, BILLING_BATCH_SIZE);
-    handled += await collectDueInvoices(db, gatewayDb, at, scope, BILLING_BATCH_SIZE);
+    handled += await renewDueSubscriptions(db, gateways, at, scope, BILLING_BATCH_SIZE);
+    handled += await finalizeDueInvoices(db, gateways, at, scope, BILLING_BATCH_SIZE);
+    handled += await collectDueInvoices(db, gateways, at, scope, BILLING_BATCH_SIZE);
     if (handled === 0) throw new Error(`test clock ${clockId}: something is due at ${at.toISOString()} but no step took it`);
   }
 }

@@ -14,6 +14,17 @@ export type EventRow = Selectable<EventsTable>;
 export interface EventConsumer {
   name: string;
   handle(tx: Transaction<Database>, event: EventRow): Promise<void>;
+  /**
+   * The batch's events at once, in order, instead of `handle` for each: for a consumer that
+   * reads what the whole batch needs in one query (the email consumer's recipients).
+   */
+  handleBatch?(tx: Transaction<Database>, events: readonly EventRow[]): Promise<void>;
+}
+
+/** Hands a batch to a consumer: all at once when it takes batches, else one event at a time. */
+export async function consume(tx: Transaction<Database>, consumer: EventConsumer, events: readonly EventRow[]): Promise<void> {
+  if (consumer.handleBatch) return consumer.handleBatch(tx, events);
+  for (const event of events) await consumer.handle(tx, event);
 }
 
 export function eventDispatcher(consumers: EventConsumer[], batchSize = 500): DueWork {
@@ -33,9 +44,7 @@ export function eventDispatcher(consumers: EventConsumer[], batchSize = 500): Du
           .skipLocked()
           .execute();
         if (events.length === 0) return 0;
-        for (const event of events) {
-          for (const consumer of consumers) await consumer.handle(tx, event);
-        }
+        for (const consumer of consumers) await consume(tx, consumer, events);
         await tx
           .updateTable('events')
           .set({ dispatched_at: now })

@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { consumeEvents, emailMessage } from '../../../test/helpers/email.ts';
+import { consumeEvents, emailMessage, testEmailConsumer } from '../../../test/helpers/email.ts';
 import { call, createTestAccount, startTestServer, type TestAccount, type TestServer } from '../../../test/helpers/server.ts';
 import { decodeHeader, partsOfType, startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../../test/helpers/smtp.ts';
 import { connect } from '../../db/database.ts';
 import { randomBase62 } from '../../lib/ids.ts';
 import type { WorkspaceRef } from '../../server/context.ts';
 import { drainWork, type DueWork } from '../../worker/runner.ts';
-import { emailConsumer } from './consumer.ts';
 import { customerRecipient, enqueueEmail } from './outbox.ts';
 import { emailSender, MAX_ATTEMPTS, retryDelayMs, SANDBOX_REFUSAL } from './sender.ts';
 
@@ -70,7 +69,7 @@ describe('email sender', () => {
     const invoice = await api<{ id: string; number: string }>(key, `/v1/invoices/${draft.id}/finalize`, {});
 
     const now = new Date();
-    await consumeEvents(db(), account.live.id, emailConsumer(() => now));
+    await consumeEvents(db(), account.live.id, testEmailConsumer({ clock: () => now }));
     const queued = await db().selectFrom('email_messages').selectAll().where('workspace_id', '=', account.live.id).where('customer_id', '=', customer.id).execute();
     expect(queued.map((m) => [m.template, m.status, m.locale, m.dedupe_key])).toEqual([['invoice', 'queued', 'fr-FR', `invoice:${invoice.id}`]]);
     const message = queued[0]!;

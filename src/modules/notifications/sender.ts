@@ -14,6 +14,7 @@
  * A worker that dies between the send and the record leaves the message `sending`; when the
  * lease ends another worker sends it again with the same Message-ID (at least once).
  */
+import { setMaxListeners } from 'node:events';
 import { createTransport } from 'nodemailer';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
@@ -29,6 +30,8 @@ export interface EmailSenderOptions {
   batchSize?: number;
   /** How long a claim lasts. */
   leaseMs?: number;
+  /** Only this workspace's mail: for tests, whose files share one database. */
+  workspaceId?: string;
 }
 
 export const MAX_ATTEMPTS = 10;
@@ -65,7 +68,7 @@ export function emailSender(options: EmailSenderOptions): DueWork {
     idleMs: 1000,
     async runBatch(db, now) {
       if (!options.smtpUrl) return 0;
-      const claimed = await claimDueMessages(db, now, batchSize, leaseMs);
+      const claimed = await claimDueMessages(db, now, batchSize, leaseMs, options.workspaceId);
       if (claimed.length === 0) return 0;
       const attempts = await sendBatch(db, claimed, { smtpUrl: options.smtpUrl, emailFrom: options.emailFrom, deadlineMs: Math.max(leaseMs - LEASE_MARGIN_MS, leaseMs / 2) });
       await recordAttempts(db, attempts, now);
@@ -75,7 +78,7 @@ export function emailSender(options: EmailSenderOptions): DueWork {
 }
 
 /** Claims up to `limit` due messages for `leaseMs`: committed before anything is sent. */
-async function claimDueMessages(db: Kysely<Database>, now: Date, limit: number, leaseMs: number): Promise<Claimed[]> {
+async function claimDueMessages(db: Kysely<Database>, now: Date, limit: number, leaseMs: number, workspaceId: string | undefined): Promise<Claimed[]> {
   const rows = await db
     .updateTable('email_messages as m')
     .from((eb) =>
@@ -84,6 +87,7 @@ async function claimDueMessages(db: Kysely<Database>, now: Date, limit: number, 
         .select(['workspace_id', 'id'])
         .where('status', 'in', ['queued', 'sending'])
         .where('next_attempt_at', '<=', now)
+        .$if(workspaceId !== undefined, (qb) => qb.where('workspace_id', '=', workspaceId as string))
         .orderBy('next_attempt_at')
         .limit(limit)
         .forUpdate()
@@ -132,6 +136,8 @@ async function sendBatch(
     socketTimeout: 60_000,
   });
   const signal = AbortSignal.timeout(options.deadlineMs);
+  // One deadline for the batch's sends, each of which listens to it: not a listener leak.
+  setMaxListeners(claimed.length + 10, signal);
   try {
     return await Promise.all(
       claimed.map(async (message): Promise<Attempt> => {

@@ -15,7 +15,7 @@ const samples: Record<EmailTemplate, EmailContent> = {
   invoice: { template: 'invoice', data: { invoiceNumber: 'ACME-0042', amountDue: 123456n, currency: 'eur', dueDate: paidAt } },
   payment_failed: {
     template: 'payment_failed',
-    data: { invoiceNumber: 'ACME-0042', amountDue: 123456n, currency: 'eur', nextAttemptAt: paidAt, updateCardUrl: portal },
+    data: { invoiceNumber: 'ACME-0042', amountDue: 123456n, currency: 'eur', nextAttemptAt: paidAt, declineMessage: 'Your card has insufficient funds.', updateCardUrl: portal },
   },
   card_expiring: { template: 'card_expiring', data: { brand: 'visa', last4: '4242', expMonth: 3, expYear: 2027, updateCardUrl: portal } },
   refund: { template: 'refund', data: { amount: 123456n, currency: 'eur', invoiceNumber: 'ACME-0042' } },
@@ -169,6 +169,17 @@ describe('email templates', () => {
     expect(card.text).toContain('november 2026');
     expect(card.html).not.toContain('<a ');
     expect(render(samples.card_expiring, 'fr').text).toContain(`Mettre à jour votre carte\u00a0: ${portal}`);
+  });
+
+  it("say why a payment failed, and when no retry will follow, say so instead of a date", () => {
+    const retrying = render(samples.payment_failed, 'en');
+    expect(retrying.text).toContain('Reason: Your card has insufficient funds.');
+    expect(retrying.text).toContain('We will try again on March 12, 2027.');
+    expect(retrying.text).toContain(`Update your card: ${portal}`);
+    const last = render({ template: 'payment_failed', data: { ...samples.payment_failed.data, nextAttemptAt: null, declineMessage: null } } as EmailContent, 'fr');
+    expect(last.text).toContain('Veuillez mettre à jour votre carte');
+    expect(last.text).not.toContain('Prochaine tentative');
+    expect(last.text).not.toContain('Motif du refus');
   });
 
   it('pick the first preferred locale it writes, else English', () => {

@@ -2,6 +2,7 @@
  * Everything billing a set of subscriptions needs, loaded with one query per table for the
  * whole set (the billing run's batches hold hundreds; an API change holds one).
  */
+import type { ChargeSource } from '../payments/payment-methods/models.ts';
 import type { Selectable } from 'kysely';
 import { inWorkspaceKeys } from '../../db/bulk.ts';
 import type { Executor } from '../../db/database.ts';
@@ -23,9 +24,9 @@ export interface ItemWithPrice {
 
 export interface BillingData {
   itemsOf: Map<string, ItemWithPrice[]>;
-  customers: Map<string, InvoiceCustomer & { gatewayRef: string | null }>;
-  /** Gateway references of payment methods set on subscriptions themselves. */
-  gatewayRefs: Map<string, string>;
+  customers: Map<string, InvoiceCustomer & { paymentSource: ChargeSource | null }>;
+  /** Payment methods set on subscriptions themselves, as charges need them. */
+  paymentSources: Map<string, ChargeSource>;
   coupons: Map<string, Coupon & { duration: string; currencyOptions: Record<string, { amount_off: number }> }>;
   taxRates: Map<string, TaxRate>;
   /** Pending invoice items by customer id. */
@@ -56,7 +57,7 @@ export async function loadBillingData(
   options: { withPendingItems: boolean; lockCustomers?: boolean },
 ): Promise<BillingData> {
   if (subscriptions.length === 0) {
-    return { itemsOf: new Map(), customers: new Map(), gatewayRefs: new Map(), coupons: new Map(), taxRates: new Map(), pendingItems: new Map() };
+    return { itemsOf: new Map(), customers: new Map(), paymentSources: new Map(), coupons: new Map(), taxRates: new Map(), pendingItems: new Map() };
   }
   const subs = subscriptions.map((s) => ({ workspace_id: s.workspace_id, id: s.id }));
   const customerKeys = [...new Map(subscriptions.map((s) => [key(s.workspace_id, s.customer_id), { workspace_id: s.workspace_id, id: s.customer_id }])).values()];
@@ -101,7 +102,7 @@ export async function loadBillingData(
     ...itemRows.flatMap((i) => (i.tax_rate_ids ?? []).map((id) => ({ workspace_id: i.workspace_id, id }))),
   ];
   const [pmRows, couponRows, taxRateRows, pendingRows] = await Promise.all([
-    loadGatewayRefs(db, pmKeys),
+    loadPaymentSources(db, pmKeys),
     couponKeys.length ? db.selectFrom('coupons').selectAll().where(inWorkspaceKeys(couponKeys)).execute() : [],
     taxRateKeys.length ? db.selectFrom('tax_rates').select(['workspace_id', 'id', 'percentage', 'inclusive']).where(inWorkspaceKeys(taxRateKeys)).execute() : [],
     options.withPendingItems
@@ -120,7 +121,7 @@ export async function loadBillingData(
   return {
     itemsOf,
     customers,
-    gatewayRefs: pmRows,
+    paymentSources: pmRows,
     coupons: new Map(couponRows.map((r) => [key(r.workspace_id, r.id), { ...couponForDiscount(r), duration: r.duration, currencyOptions: r.currency_options }])),
     taxRates: new Map(taxRateRows.map((r) => [key(r.workspace_id, r.id), { id: r.id, percentage: r.percentage, inclusive: r.inclusive }])),
     pendingItems: group(pendingRows, (r) => key(r.workspace_id, r.customer_id)),
@@ -129,29 +130,38 @@ export async function loadBillingData(
 
 export { key as billingKey };
 
-/** Customers as invoices need them, with their default payment method's gateway reference; locked. */
+/** Customers as invoices need them, with their default payment method as charges need it; locked. */
 export async function loadInvoiceCustomers(
   db: Executor,
   keys: readonly { workspace_id: string; id: string }[],
   lock = true,
-): Promise<Map<string, InvoiceCustomer & { gatewayRef: string | null }>> {
+): Promise<Map<string, InvoiceCustomer & { paymentSource: ChargeSource | null }>> {
   if (keys.length === 0) return new Map();
   const query = db
     .selectFrom('customers as c')
     .leftJoin('payment_methods as pm', (join) => join.onRef('pm.workspace_id', '=', 'c.workspace_id').onRef('pm.id', '=', 'c.default_payment_method_id'))
-    .select(['c.workspace_id', 'c.id', 'c.name', 'c.email', 'c.address', 'c.preferred_locales', 'c.invoice_settings', 'c.balance', 'c.default_payment_method_id', 'c.test_clock_id', 'pm.gateway_ref'])
+    .select(['c.workspace_id', 'c.id', 'c.name', 'c.email', 'c.address', 'c.preferred_locales', 'c.invoice_settings', 'c.balance', 'c.default_payment_method_id', 'c.test_clock_id', 'pm.gateway_ref', 'pm.gateway_account_id'])
     .where(inWorkspaceKeys(keys, 'c.id', 'c.workspace_id'))
     .orderBy('c.workspace_id')
     .orderBy('c.id');
   const rows = await (lock ? query.forNoKeyUpdate('c') : query).execute();
   return new Map(
-    rows.map(({ workspace_id, gateway_ref, ...c }) => [key(workspace_id, c.id), { ...c, gatewayRef: gateway_ref }]),
+    rows.map(({ workspace_id, gateway_ref, gateway_account_id, ...c }) => [
+      key(workspace_id, c.id),
+      {
+        ...c,
+        paymentSource:
+          c.default_payment_method_id !== null && gateway_ref !== null
+            ? { paymentMethodId: c.default_payment_method_id, gatewayAccountId: gateway_account_id, gatewayRef: gateway_ref }
+            : null,
+      },
+    ]),
   );
 }
 
-/** Gateway references of payment methods, by `workspace/id`. */
-export async function loadGatewayRefs(db: Executor, keys: readonly { workspace_id: string; id: string }[]): Promise<Map<string, string>> {
+/** Payment methods as charges need them, by `workspace/id`. */
+export async function loadPaymentSources(db: Executor, keys: readonly { workspace_id: string; id: string }[]): Promise<Map<string, ChargeSource>> {
   if (keys.length === 0) return new Map();
-  const rows = await db.selectFrom('payment_methods').select(['workspace_id', 'id', 'gateway_ref']).where(inWorkspaceKeys(keys)).execute();
-  return new Map(rows.map((r) => [key(r.workspace_id, r.id), r.gateway_ref]));
+  const rows = await db.selectFrom('payment_methods').select(['workspace_id', 'id', 'gateway_ref', 'gateway_account_id']).where(inWorkspaceKeys(keys)).execute();
+  return new Map(rows.map((r) => [key(r.workspace_id, r.id), { paymentMethodId: r.id, gatewayAccountId: r.gateway_account_id, gatewayRef: r.gateway_ref }]));
 }

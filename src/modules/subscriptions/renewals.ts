@@ -5,8 +5,9 @@
  * cancel, expire, warn of a trial's end, resume collection. Everything a batch writes goes
  * out in a few multi-row statements.
  */
-import { sql, type Kysely, type SqlBool } from 'kysely';
-import type { Database, Executor } from '../../db/database.ts';
+import { sql, type SqlBool } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { Gateways } from '../payments/gateways/registry.ts';
 import { bulkUpdate } from '../../db/bulk.ts';
 import type { WorkspaceRef } from '../../server/context.ts';
 import { flushPendingWrites, newPendingWrites } from '../../server/unit-of-work.ts';
@@ -99,7 +100,7 @@ interface Work {
  * Takes one batch of due subscriptions and runs each one's due step. Returns how many it
  * took. Runs inside the caller's transaction (the worker's, or a clock advance's).
  */
-export async function renewDueSubscriptions(db: Executor, gatewayDb: Kysely<Database>, now: Date, scope: BillingScope, limit: number): Promise<number> {
+export async function renewDueSubscriptions(db: Executor, gateways: Gateways, now: Date, scope: BillingScope, limit: number): Promise<number> {
   const rows = await lockDue(db, scope, now, limit);
   if (rows.length === 0) return 0;
   const pending = newPendingWrites();
@@ -107,7 +108,7 @@ export async function renewDueSubscriptions(db: Executor, gatewayDb: Kysely<Data
   const contextOf = (workspaceId: string, mode: WorkspaceRef['mode'], accountId: string): BillingContext => {
     let ctx = contexts.get(workspaceId);
     if (!ctx) {
-      ctx = { db, gatewayDb, workspace: { id: workspaceId, mode, accountId }, pending, requestId: null, idempotencyKey: null };
+      ctx = { db, gateways, workspace: { id: workspaceId, mode, accountId }, pending, requestId: null, idempotencyKey: null, gatewayErrors: 'defer' };
       contexts.set(workspaceId, ctx);
     }
     return ctx;
@@ -188,7 +189,7 @@ function renew(w: Work, data: BillingData, at: Date, now: Date, claimedItems: Se
   const items = data.itemsOf.get(billingKey(sub.workspace_id, sub.id)) ?? [];
   if (!customer) throw new Error(`subscription ${sub.id}: customer ${sub.customer_id} not found`);
   const endingTrial = sub.status === 'trialing' && sub.trial_end !== null && sub.trial_end.getTime() <= at.getTime();
-  const hasPaymentMethod = sub.default_payment_method_id !== null || customer.gatewayRef !== null;
+  const hasPaymentMethod = sub.default_payment_method_id !== null || customer.paymentSource !== null;
   if (endingTrial && !hasPaymentMethod && sub.collection_method === 'charge_automatically') {
     if (sub.trial_missing_payment_method === 'cancel') {
       markCanceled(sub, at, 'cancellation_requested');
@@ -244,6 +245,6 @@ function renew(w: Work, data: BillingData, at: Date, now: Date, claimedItems: Se
     sub,
     finalizeNow: invoice.row.auto_advance && autoFinalizeAt.getTime() <= now.getTime(),
     customer,
-    subscriptionGatewayRef: sub.default_payment_method_id ? (data.gatewayRefs.get(billingKey(sub.workspace_id, sub.default_payment_method_id)) ?? null) : null,
+    subscriptionPaymentSource: sub.default_payment_method_id ? (data.paymentSources.get(billingKey(sub.workspace_id, sub.default_payment_method_id)) ?? null) : null,
   };
 }

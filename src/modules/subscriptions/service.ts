@@ -103,7 +103,7 @@ export async function invoiceSubscriptionNow(
     finalizeNow: true,
     chargeNow: options.charge,
     customer,
-    subscriptionGatewayRef: sub.default_payment_method_id ? (data.gatewayRefs.get(billingKey(sub.workspace_id, sub.default_payment_method_id)) ?? null) : null,
+    subscriptionPaymentSource: sub.default_payment_method_id ? (data.paymentSources.get(billingKey(sub.workspace_id, sub.default_payment_method_id)) ?? null) : null,
   };
   recordInvoiceEvent(ctx, 'invoice.created', invoice);
   await settleInvoices(ctx.db, [settlement], options.at);

@@ -5,9 +5,15 @@
  * (webhooks.test.ts) checks that every type recorded in src/modules is listed.
  */
 export const EVENT_TYPES = [
+  'charge.refund.updated',
+  'charge.refunded',
+  'charge.updated',
   'coupon.created',
   'coupon.deleted',
   'coupon.updated',
+  'credit_note.created',
+  'credit_note.updated',
+  'credit_note.voided',
   'customer.created',
   'customer.deleted',
   'customer.subscription.created',
@@ -22,6 +28,7 @@ export const EVENT_TYPES = [
   'invoice.paid',
   'invoice.payment_failed',
   'invoice.payment_succeeded',
+  'invoice.updated',
   'invoice.voided',
   'invoiceitem.created',
   'invoiceitem.deleted',
@@ -35,12 +42,18 @@ export const EVENT_TYPES = [
   'product.updated',
   'promotion_code.created',
   'promotion_code.updated',
+  'refund.created',
+  'refund.failed',
+  'refund.updated',
   'subscription_schedule.canceled',
   'subscription_schedule.created',
   'subscription_schedule.released',
   'subscription_schedule.updated',
   'tax_rate.created',
   'tax_rate.updated',
+  // Recur's own (the CRM): a task opened on a customer, by Recur or a person, and its changes.
+  'task.created',
+  'task.updated',
   // Recur's own: an endpoint was disabled after its deliveries failed for days.
   'webhook_endpoint.disabled',
 ] as const;

@@ -8,8 +8,12 @@ import { initials } from '../format.ts';
 import { canManageTeam, sessionQuery, useSession, useWorkspace } from '../session.tsx';
 import { ChangePasswordModal } from './ChangePasswordModal.tsx';
 import {
+  IconAlert,
   IconBox,
+  IconCard,
+  IconChecklist,
   IconChevronDown,
+  IconClock,
   IconFlask,
   IconInvoice,
   IconKey,
@@ -26,7 +30,22 @@ import {
 } from './icons.tsx';
 import { Logo } from './Logo.tsx';
 
-type NavTarget = '/customers' | '/messages' | '/subscriptions' | '/invoices' | '/products' | '/coupons' | '/tax-rates' | '/developers/api-keys' | '/developers/webhooks' | '/settings/team' | '/settings/audit-log';
+type NavTarget =
+  | '/customers'
+  | '/tasks'
+  | '/messages'
+  | '/subscriptions'
+  | '/invoices'
+  | '/failed-payments'
+  | '/products'
+  | '/coupons'
+  | '/tax-rates'
+  | '/developers/api-keys'
+  | '/developers/webhooks'
+  | '/settings/gateways'
+  | '/settings/dunning'
+  | '/settings/team'
+  | '/settings/audit-log';
 
 function NavItem({ to, label, icon, onNavigate }: { to: NavTarget; label: string; icon: ReactNode; onNavigate(): void }) {
   const navigate = useNavigate();
@@ -193,10 +212,12 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main navigation">
         <NavItem to="/customers" label="Customers" icon={<IconUsers />} onNavigate={close} />
+        <NavItem to="/tasks" label="Tasks" icon={<IconChecklist />} onNavigate={close} />
         <NavItem to="/messages" label="Messages" icon={<IconMail />} onNavigate={close} />
         <SectionLabel>Billing</SectionLabel>
         <NavItem to="/subscriptions" label="Subscriptions" icon={<IconRepeat />} onNavigate={close} />
         <NavItem to="/invoices" label="Invoices" icon={<IconInvoice />} onNavigate={close} />
+        <NavItem to="/failed-payments" label="Failed payments" icon={<IconAlert />} onNavigate={close} />
         <SectionLabel>Catalog</SectionLabel>
         <NavItem to="/products" label="Products" icon={<IconBox />} onNavigate={close} />
         <NavItem to="/coupons" label="Coupons" icon={<IconTicket />} onNavigate={close} />
@@ -207,6 +228,8 @@ export function AppLayout() {
             <NavItem to="/developers/api-keys" label="API keys" icon={<IconKey />} onNavigate={close} />
             <NavItem to="/developers/webhooks" label="Webhooks" icon={<IconLink />} onNavigate={close} />
             <SectionLabel>Settings</SectionLabel>
+            <NavItem to="/settings/gateways" label="Payment gateways" icon={<IconCard />} onNavigate={close} />
+            <NavItem to="/settings/dunning" label="Dunning" icon={<IconClock />} onNavigate={close} />
             <NavItem to="/settings/team" label="Team" icon={<IconTeam />} onNavigate={close} />
             <NavItem to="/settings/audit-log" label="Audit log" icon={<IconList />} onNavigate={close} />
           </>

@@ -240,3 +240,19 @@ export const IconPause = icon(<path d="M9 5v14M15 5v14" />, 'IconPause');
 export const IconPlay = icon(<path d="M7 5v14l12-7L7 5Z" />, 'IconPlay');
 
 export const IconX = icon(<path d="M6 6l12 12M18 6 6 18" />, 'IconX');
+
+export const IconCard = icon(
+  <>
+    <rect x="3" y="5.5" width="18" height="13" rx="2" />
+    <path d="M3 10h18M7 15h3" />
+  </>,
+  'IconCard',
+);
+
+export const IconChecklist = icon(
+  <>
+    <rect x="3.5" y="3.5" width="17" height="17" rx="2.5" />
+    <path d="m7.5 9 1.5 1.5 3-3M7.5 15.5l1.5 1.5 3-3M14.5 9.5h3M14.5 16h3" />
+  </>,
+  'IconChecklist',
+);

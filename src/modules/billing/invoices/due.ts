@@ -3,12 +3,13 @@
  * open invoices whose next payment attempt has come are charged. Batches are locked with
  * SKIP LOCKED; subscriptions whose status a payment changes are saved with their events.
  */
-import type { Kysely } from 'kysely';
-import type { Database, Executor } from '../../../db/database.ts';
+import type { ChargeSource } from '../../payments/payment-methods/models.ts';
+import type { Executor } from '../../../db/database.ts';
 import { bulkUpdate, inWorkspaceKeys } from '../../../db/bulk.ts';
 import { flushPendingWrites, newPendingWrites } from '../../../server/unit-of-work.ts';
 import { recordEvent, recordUpdate } from '../../events/service.ts';
-import { billingKey, loadBillingData, loadGatewayRefs, loadInvoiceCustomers } from '../../subscriptions/billing-data.ts';
+import type { Gateways } from '../../payments/gateways/registry.ts';
+import { billingKey, loadBillingData, loadInvoiceCustomers, loadPaymentSources } from '../../subscriptions/billing-data.ts';
 import type { SubscriptionRow } from '../../subscriptions/models.ts';
 import { subscriptionObject } from '../../subscriptions/objects.ts';
 import { nextActionDate, SUBSCRIPTION_STATE_COLUMNS, subscriptionState, type BillingScope } from '../../subscriptions/renewals.ts';
@@ -42,10 +43,10 @@ async function lockDueInvoices(db: Executor, kind: 'finalize' | 'collect', scope
  */
 export async function settleExisting(
   db: Executor,
-  gatewayDb: Kysely<Database>,
+  gateways: Gateways,
   rows: readonly (InvoiceRow & { mode: 'sandbox' | 'live'; account_id: string })[],
   now: Date,
-  options: { finalize: boolean; ctx?: BillingContext; chargeNow?: boolean },
+  options: { finalize: boolean; ctx?: BillingContext; chargeNow?: boolean; /** Charge this payment method rather than the default. */ source?: ChargeSource },
 ): Promise<Settlement[]> {
   if (rows.length === 0) return [];
   const pending = options.ctx?.pending ?? newPendingWrites();
@@ -67,21 +68,22 @@ export async function settleExisting(
     : [];
   const subOf = new Map(subs.map((s) => [billingKey(s.workspace_id, s.id), s]));
   const before = new Map(subs.map((s) => [billingKey(s.workspace_id, s.id), { ...s }]));
-  const [customers, gatewayRefs] = await Promise.all([
+  const [customers, paymentSources] = await Promise.all([
     loadInvoiceCustomers(db, rows.map((r) => ({ workspace_id: r.workspace_id, id: r.customer_id }))),
-    loadGatewayRefs(db, subs.filter((s) => s.default_payment_method_id).map((s) => ({ workspace_id: s.workspace_id, id: s.default_payment_method_id as string }))),
+    loadPaymentSources(db, subs.filter((s) => s.default_payment_method_id).map((s) => ({ workspace_id: s.workspace_id, id: s.default_payment_method_id as string }))),
   ]);
   const settlements: Settlement[] = rows.map(({ mode, account_id, ...row }) => {
     const sub = row.subscription_id ? (subOf.get(billingKey(row.workspace_id, row.subscription_id)) ?? null) : null;
     return {
-      ctx: options.ctx ?? { db, gatewayDb, workspace: { id: row.workspace_id, mode, accountId: account_id }, pending, requestId: null, idempotencyKey: null },
+      ctx: options.ctx ?? { db, gateways, workspace: { id: row.workspace_id, mode, accountId: account_id }, pending, requestId: null, idempotencyKey: null, gatewayErrors: 'defer' },
       invoice: { row, lines: linesOf.get(billingKey(row.workspace_id, row.id)) ?? [] },
       sub,
       finalizeNow: options.finalize,
       isNew: false,
       ...(options.chargeNow !== undefined ? { chargeNow: options.chargeNow } : {}),
       customer: customers.get(billingKey(row.workspace_id, row.customer_id)),
-      subscriptionGatewayRef: sub?.default_payment_method_id ? (gatewayRefs.get(billingKey(sub.workspace_id, sub.default_payment_method_id)) ?? null) : null,
+      ...(options.source ? { paymentSource: options.source } : {}),
+      subscriptionPaymentSource: sub?.default_payment_method_id ? (paymentSources.get(billingKey(sub.workspace_id, sub.default_payment_method_id)) ?? null) : null,
     };
   });
   await settleInvoices(db, settlements, now);
@@ -113,14 +115,14 @@ async function saveStatusChanges(db: Executor, settlements: readonly Settlement[
   list[0]?.ctx.pending.inserts.push(bulkUpdate('subscriptions', ['workspace_id', 'id'], SUBSCRIPTION_STATE_COLUMNS, list.map(({ sub }) => subscriptionState(sub))));
 }
 
-export async function finalizeDueInvoices(db: Executor, gatewayDb: Kysely<Database>, now: Date, scope: BillingScope, limit: number): Promise<number> {
+export async function finalizeDueInvoices(db: Executor, gateways: Gateways, now: Date, scope: BillingScope, limit: number): Promise<number> {
   const rows = await lockDueInvoices(db, 'finalize', scope, now, limit);
-  await settleExisting(db, gatewayDb, rows, now, { finalize: true });
+  await settleExisting(db, gateways, rows, now, { finalize: true });
   return rows.length;
 }
 
-export async function collectDueInvoices(db: Executor, gatewayDb: Kysely<Database>, now: Date, scope: BillingScope, limit: number): Promise<number> {
+export async function collectDueInvoices(db: Executor, gateways: Gateways, now: Date, scope: BillingScope, limit: number): Promise<number> {
   const rows = await lockDueInvoices(db, 'collect', scope, now, limit);
-  await settleExisting(db, gatewayDb, rows, now, { finalize: false });
+  await settleExisting(db, gateways, rows, now, { finalize: false });
   return rows.length;
 }

@@ -3,8 +3,7 @@
  * lines, finalize it (number, customer balance), charge it. The callers (the API's invoice
  * and subscription services, the billing run) decide when, and write the rows in bulk.
  */
-import type { Kysely } from 'kysely';
-import type { Database, Executor } from '../../../db/database.ts';
+import type { Executor } from '../../../db/database.ts';
 import { ApiError } from '../../../lib/errors.ts';
 import { newId } from '../../../lib/ids.ts';
 import type { WorkspaceRef } from '../../../server/context.ts';
@@ -13,7 +12,11 @@ import type { Address, InvoiceSettings } from '../../customers/models.ts';
 import { recordEvents } from '../../events/service.ts';
 import { dunningPolicy, scheduleRetry } from '../../payments/dunning/service.ts';
 import { DEFAULT_DUNNING_POLICY, type RetryDecision } from '../../payments/dunning/schedule.ts';
-import { gatewayFor } from '../../payments/payment-methods/service.ts';
+import type { ChargeRow } from '../../payments/charges/models.ts';
+import type { ChargeResult, GatewayKind } from '../../payments/gateways/gateway.ts';
+import type { Gateways } from '../../payments/gateways/registry.ts';
+import type { ChargeSource } from '../../payments/payment-methods/models.ts';
+import { deferRows } from '../../../server/unit-of-work.ts';
 import type { StoredDiscount, SubscriptionRow } from '../../subscriptions/models.ts';
 import { invoiceTotals } from '../totals.ts';
 import { composeInvoice, type DraftLine, type InvoiceDiscount } from './compose.ts';
@@ -24,8 +27,15 @@ import { fromUnixSeconds, unixSeconds } from '../../../lib/time.ts';
 /** What writing billing records needs: a request's context or the billing run's. */
 export interface BillingContext {
   db: Executor;
-  /** The gateway's own handle, outside `db`'s transaction (DatabaseHandle.gatewayDb). */
-  gatewayDb: Kysely<Database>;
+  /** The workspace's payment gateways. */
+  gateways: Gateways;
+  /**
+   * When a gateway cannot be reached (or a payment is still pending there): throw, so a
+   * request fails and is retried with its key (the API); or put those invoices' charges off
+   * for an hour and go on with the rest of the batch (the billing run), so that one
+   * gateway's outage does not hold up every other workspace's renewals.
+   */
+  gatewayErrors?: 'throw' | 'defer';
   workspace: WorkspaceRef;
   pending: PendingWrites;
   requestId: string | null;
@@ -112,6 +122,8 @@ export function buildInvoice(input: {
     amount_due: t.amount_due,
     amount_paid: 0n,
     amount_remaining: t.amount_due,
+    pre_payment_credit_notes_amount: 0n,
+    post_payment_credit_notes_amount: 0n,
     attempt_count: 0,
     attempted: false,
     auto_advance: true,
@@ -252,33 +264,78 @@ export function paymentFailed(error: PaymentError | null, fallback: string): Api
 export interface ChargeOutcome {
   invoice: InvoiceRow;
   succeeded: boolean;
+  /** Not attempted: the gateway could not be reached; charged again at next_payment_attempt. */
+  deferred?: boolean;
   /** After a failure: the next attempt, or why there is none (dunning). */
   retry: RetryDecision | null;
 }
 
+/** How long the billing run waits before asking an unreachable gateway again. */
+export const GATEWAY_RETRY_MS = 3600_000;
+
+/** An open invoice to charge, with the payment method it is charged to (null: none). */
+export interface InvoiceToCharge {
+  row: InvoiceRow;
+  source: ChargeSource | null;
+  isNew: boolean;
+}
+
 /**
- * Charges open invoices of one workspace through its gateway, each with its payment method
- * (gateway reference); updates the rows in memory (paid, or the attempt and its error).
+ * Charges open invoices of one workspace, each through the gateway account of its payment
+ * method; updates the rows in memory (paid, or the attempt and its error) and queues one
+ * charge row per attempt made.
  */
 export async function chargeInvoices(
-  ctx: Pick<BillingContext, 'db' | 'gatewayDb' | 'workspace' | 'idempotencyKey'>,
-  invoices: readonly { row: InvoiceRow; gatewayRef: string | null; paymentMethodId: string | null; isNew: boolean }[],
+  ctx: Pick<BillingContext, 'db' | 'gateways' | 'workspace' | 'idempotencyKey' | 'pending' | 'gatewayErrors'>,
+  invoices: readonly InvoiceToCharge[],
   now: Date,
 ): Promise<ChargeOutcome[]> {
-  const chargeable = invoices.filter((i) => i.gatewayRef !== null && i.row.amount_due > 0n);
-  const results = await gatewayFor(ctx).chargeMany(
-    chargeable.map((i) => ({
-      gatewayRef: i.gatewayRef as string,
-      amount: i.row.amount_remaining,
-      currency: i.row.currency,
-      idempotencyKey: chargeKey(i.row, i.isNew ? ctx.idempotencyKey : null),
-    })),
-  );
-  const resultOf = new Map(chargeable.map((i, n) => [i.row.id, results[n]]));
+  const chargeable = invoices.filter((i): i is InvoiceToCharge & { source: ChargeSource } => i.source !== null && i.row.amount_due > 0n);
+  const byAccount = new Map<string | null, (InvoiceToCharge & { source: ChargeSource })[]>();
+  for (const i of chargeable) byAccount.set(i.source.gatewayAccountId, [...(byAccount.get(i.source.gatewayAccountId) ?? []), i]);
+  const resultOf = new Map<string, ChargeResult>();
+  const unreachable = new Map<string, string>();
+  const charges: ChargeRow[] = [];
+  for (const [accountId, list] of byAccount) {
+    const gateway = await ctx.gateways.forAccount(ctx.workspace, accountId);
+    const results = await gateway
+      .chargeMany(
+      list.map((i) => ({
+        gatewayRef: i.source.gatewayRef,
+        amount: i.row.amount_remaining,
+        currency: i.row.currency,
+        idempotencyKey: chargeKey(i.row, i.isNew ? ctx.idempotencyKey : null),
+        description: `Invoice ${i.row.id}`,
+        metadata: { recur_invoice: i.row.id, recur_customer: i.row.customer_id },
+      })),
+      )
+      .catch((error: unknown) => {
+        if (ctx.gatewayErrors !== 'defer') throw error;
+        // The charges the gateway did make are remembered under their keys: the next
+        // attempt, with the same keys (the attempt count is not raised), reads them back.
+        for (const i of list) unreachable.set(i.row.id, error instanceof Error ? error.message : String(error));
+        return null;
+      });
+    if (results === null) continue;
+    list.forEach((i, n) => {
+      const result = results[n] as ChargeResult;
+      resultOf.set(i.row.id, result);
+      charges.push(chargeRow(ctx.workspace.id, i, gateway.kind, result, now));
+    });
+  }
+  if (charges.length > 0) deferRows(ctx.pending, ctx.db, 'charges', charges);
   // The workspace's dunning policy, read only when something failed.
   const failed = invoices.some((i) => resultOf.get(i.row.id)?.status !== 'succeeded');
   const policy = failed ? await dunningPolicy(ctx.db, ctx.workspace.id) : null;
-  return invoices.map(({ row, paymentMethodId }) => {
+  return invoices.map(({ row, source }) => {
+    const problem = unreachable.get(row.id);
+    if (problem !== undefined) {
+      row.next_payment_attempt = new Date(now.getTime() + GATEWAY_RETRY_MS);
+      row.updated_at = now;
+      // Kept on the invoice, where the dashboard and the API show it, until the next attempt.
+      row.last_payment_error = { code: 'gateway_unavailable', decline_code: null, message: problem, payment_method: source?.paymentMethodId ?? null, type: 'api_error' };
+      return { invoice: row, succeeded: false, deferred: true, retry: null };
+    }
     const result = resultOf.get(row.id);
     row.attempted = true;
     row.attempt_count += 1;
@@ -289,7 +346,7 @@ export async function chargeInvoices(
       return { invoice: row, succeeded: true, retry: null };
     }
     const error: PaymentError = result
-      ? { code: result.code, decline_code: result.declineCode, message: result.message, payment_method: paymentMethodId, type: 'card_error' }
+      ? { code: result.code, decline_code: result.declineCode, message: result.message, payment_method: source?.paymentMethodId ?? null, type: 'card_error' }
       : {
           code: 'invoice_no_payment_method',
           decline_code: null,
@@ -303,8 +360,32 @@ export async function chargeInvoices(
   });
 }
 
+function chargeRow(workspaceId: string, i: InvoiceToCharge & { source: ChargeSource }, gateway: GatewayKind, result: ChargeResult, now: Date): ChargeRow {
+  const failed = result.status === 'failed';
+  return {
+    workspace_id: workspaceId,
+    // Wall-clock ids: attempts within one second of billing time (test clocks) still list in order.
+    id: newId('charge'),
+    invoice_id: i.row.id,
+    customer_id: i.row.customer_id,
+    attempt: i.row.attempt_count + 1,
+    payment_method_id: i.source.paymentMethodId,
+    gateway,
+    gateway_account_id: i.source.gatewayAccountId,
+    gateway_payment_ref: result.paymentRef ?? null,
+    amount: i.row.amount_remaining,
+    amount_refunded: 0n,
+    currency: i.row.currency,
+    status: result.status,
+    failure_code: failed ? result.code : null,
+    decline_code: failed ? result.declineCode : null,
+    failure_message: failed ? result.message : null,
+    created_at: now,
+  };
+}
+
 /** Records `types` (one or several) about the invoice as it now stands. */
-export function recordInvoiceEvent(ctx: Omit<BillingContext, 'db' | 'gatewayDb'>, types: string | readonly string[], invoice: InvoiceWithLines): void {
+export function recordInvoiceEvent(ctx: Omit<BillingContext, 'db' | 'gateways'>, types: string | readonly string[], invoice: InvoiceWithLines): void {
   recordEvents(ctx, typeof types === 'string' ? [types] : types, { ...invoiceObject(invoice.row, invoice.lines, ctx.workspace), id: invoice.row.id });
 }
 

@@ -27,7 +27,8 @@ export interface PaymentError {
   decline_code: string | null;
   message: string;
   payment_method: string | null;
-  type: 'card_error' | 'invalid_request_error';
+  /** api_error: the gateway could not be reached; the charge is tried again later. */
+  type: 'card_error' | 'invalid_request_error' | 'api_error';
 }
 
 export interface InvoicesTable {
@@ -56,6 +57,9 @@ export interface InvoicesTable {
   amount_due: Money;
   amount_paid: MoneyWithDefault;
   amount_remaining: Money;
+  /** What issued credit notes took off before payment (Stripe's field), and after it. */
+  pre_payment_credit_notes_amount: MoneyWithDefault;
+  post_payment_credit_notes_amount: MoneyWithDefault;
   attempt_count: Generated<number>;
   attempted: Generated<boolean>;
   auto_advance: Generated<boolean>;

@@ -128,6 +128,8 @@ export function invoiceObject(row: InvoiceRow, lines: readonly InvoiceLineRow[],
       : null,
     period_end: unixSeconds(row.period_end),
     period_start: unixSeconds(row.period_start),
+    post_payment_credit_notes_amount: amount(row.post_payment_credit_notes_amount),
+    pre_payment_credit_notes_amount: amount(row.pre_payment_credit_notes_amount),
     starting_balance: amount(row.starting_balance),
     status: row.status,
     status_transitions: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatAmount } from '../../../lib/money.ts';
+import { shownText } from '../../../../test/helpers/pdf-text.ts';
 import { renderInvoicePdf, toWinAnsi, type InvoicePdfInput, type InvoicePdfLine } from './pdf.ts';
 
 const JAN_15_2027 = Date.UTC(2027, 0, 15) / 1000;
@@ -38,26 +39,6 @@ function invoice(overrides: Partial<InvoicePdfInput> = {}): InvoicePdfInput {
     footer: 'Thank you for your business.',
     ...overrides,
   };
-}
-
-// --- Reading the text back out of an uncompressed PDF ---
-
-/** WinAnsi bytes 0x80–0x9F (\0 where unassigned); the rest is Latin-1. */
-const WIN_ANSI_C1 = '€\0‚ƒ„…†‡ˆ‰Š‹Œ\0Ž\0\0‘’“”•–—˜™š›œ\0žŸ';
-
-/**
- * The text runs drawn, one per line of text. pdfkit writes each line as a `[...] TJ` array of
- * hex strings (WinAnsi bytes) with kerning numbers between them: `[<41> 70 <56> 0] TJ`.
- */
-function shownText(pdf: Buffer): string[] {
-  const runs: string[] = [];
-  for (const [, array = ''] of pdf.toString('latin1').matchAll(/\[([^\]]*)\]\s*TJ/g)) {
-    const hex = [...array.matchAll(/<([0-9a-fA-F]*)>/g)].map((match) => match[1]).join('');
-    const bytes = Buffer.from(hex, 'hex');
-    const chars = [...bytes].map((byte) => (byte >= 0x80 && byte <= 0x9f ? WIN_ANSI_C1[byte - 0x80] : String.fromCharCode(byte)));
-    runs.push(chars.join('').trimEnd());
-  }
-  return runs;
 }
 
 async function render(input: InvoicePdfInput): Promise<{ pdf: Buffer; text: string }> {

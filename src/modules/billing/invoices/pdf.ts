@@ -57,18 +57,71 @@ export interface InvoicePdfInput {
   footer: string | null;
 }
 
-export function renderInvoicePdf(input: InvoicePdfInput, options: { compress?: boolean } = {}): Promise<Buffer> {
+export async function renderInvoicePdf(input: InvoicePdfInput, options: { compress?: boolean } = {}): Promise<Buffer> {
+  // async: a bad currency or locale rejects, as a failure while drawing does.
+  const f = pdfFormatter(input.locale, input.currency);
+  const number = input.number ?? f.labels.draft;
+  const facts: [string, string][] = [[f.labels.invoiceNumber, number]];
+  facts.push([f.labels.dateOfIssue, f.date(input.issuedAt)]);
+  if (input.dueDate !== null) facts.push([f.labels.dateDue, f.date(input.dueDate)]);
+  if (input.paidAt !== null) facts.push([f.labels.paidOn, f.date(input.paidAt)]);
+  return renderPdfDocument(
+    {
+      title: f.labels.invoice,
+      number,
+      stamp: stampOf(input, f.labels),
+      facts,
+      issuedAt: input.issuedAt,
+      seller: input.seller,
+      customer: input.customer,
+      lines: input.lines,
+      totals: totalRows(input, f),
+      footer: input.footer,
+    },
+    f,
+    options,
+  );
+}
+
+/**
+ * What a printed billing document is made of, worded and formatted already: invoices
+ * (above) and credit notes (billing/credit-notes/pdf.ts) share the layout.
+ */
+export interface PdfDocument {
+  /** "Invoice", "Credit note", in the document's language. */
+  title: string;
+  number: string;
+  /** Across every page (DRAFT, VOID), or null. */
+  stamp: string | null;
+  /** Label and value pairs under the title. */
+  facts: [string, string][];
+  /** Unix seconds: the PDF's own dates, so the output is repeatable. */
+  issuedAt: number;
+  seller: { name: string };
+  customer: InvoicePdfInput['customer'];
+  lines: InvoicePdfLine[];
+  totals: TotalRow[];
+  footer: string | null;
+}
+
+export interface TotalRow {
+  label: string;
+  value: string;
+  bold?: boolean;
+  ruleAbove?: boolean;
+}
+
+export function renderPdfDocument(document: PdfDocument, f: PdfFormatter, options: { compress?: boolean } = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const f = formatter(input);
-    const issued = new Date(input.issuedAt * 1000);
+    const issued = new Date(document.issuedAt * 1000);
     const doc = new PDFDocument({
       size: 'A4',
       margins: { top: 50, left: 50, right: 50, bottom: 60 },
       bufferPages: true, // "Page x of y" is written once the page count is known
       compress: options.compress ?? true,
       info: {
-        Title: toWinAnsi(`${f.labels.invoice} ${input.number ?? f.labels.draft}`),
-        Author: toWinAnsi(input.seller.name),
+        Title: toWinAnsi(`${document.title} ${document.number}`),
+        Author: toWinAnsi(document.seller.name),
         Producer: 'Recur',
         Creator: 'Recur',
         CreationDate: issued,
@@ -80,11 +133,11 @@ export function renderInvoicePdf(input: InvoicePdfInput, options: { compress?: b
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
     try {
-      drawHeader(doc, input, f);
-      drawLines(doc, input.lines, f);
-      drawTotals(doc, input, f);
-      drawFooter(doc, input.footer);
-      decoratePages(doc, stampOf(input, f.labels), f.labels);
+      drawHeader(doc, document, f);
+      drawLines(doc, document.lines, f);
+      drawTotals(doc, document.totals);
+      drawFooter(doc, document.footer);
+      decoratePages(doc, document.stamp, f.labels);
       doc.end();
     } catch (error) {
       reject(error instanceof Error ? error : new Error(String(error)));
@@ -131,7 +184,7 @@ export function toWinAnsi(text: string): string {
 
 // --- Formatting ---
 
-interface Formatter {
+export interface PdfFormatter {
   labels: InvoicePdfLabels;
   locale: string;
   money: (amount: bigint) => string;
@@ -139,16 +192,17 @@ interface Formatter {
   quantity: (quantity: number) => string;
 }
 
-function formatter(input: InvoicePdfInput): Formatter {
+/** Words, amounts and dates in `locale` (BCP 47), amounts in `currency`. */
+export function pdfFormatter(requestedLocale: string, currency: string): PdfFormatter {
   // Without labels for the language, English throughout: English words with, say, German
   // dates would read worse than either. A malformed tag ("fr_FR") keeps its language alone.
-  const labels = labelsForLocale(input.locale);
+  const labels = labelsForLocale(requestedLocale);
   let locale = 'en';
   if (labels) {
     try {
-      locale = Intl.getCanonicalLocales(input.locale)[0] ?? 'en';
+      locale = Intl.getCanonicalLocales(requestedLocale)[0] ?? 'en';
     } catch {
-      locale = localeLanguage(input.locale);
+      locale = localeLanguage(requestedLocale);
     }
   }
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
@@ -156,13 +210,13 @@ function formatter(input: InvoicePdfInput): Formatter {
   return {
     labels: labels ?? ENGLISH_LABELS,
     locale,
-    money: (amount) => formatAmount(amount, input.currency, locale),
+    money: (amount) => formatAmount(amount, currency, locale),
     date: (seconds) => dates.format(new Date(seconds * 1000)),
     quantity: (quantity) => numbers.format(quantity),
   };
 }
 
-function period(line: InvoicePdfLine, f: Formatter): string | null {
+function period(line: InvoicePdfLine, f: PdfFormatter): string | null {
   const { periodStart: start, periodEnd: end } = line;
   if (start === null || end === null || start === end) {
     const only = start ?? end;
@@ -233,25 +287,20 @@ function ensureSpace(doc: Doc, height: number, onNewPage?: () => void): void {
   onNewPage?.();
 }
 
-function drawHeader(doc: Doc, input: InvoicePdfInput, f: Formatter): void {
+function drawHeader(doc: Doc, input: PdfDocument, f: PdfFormatter): void {
   const left = doc.page.margins.left;
   const width = contentWidth(doc);
   const top = doc.page.margins.top;
   doc.font(BOLD).fontSize(22).fillColor(INK);
-  put(doc, f.labels.invoice, left, top);
-  const stamp = stampOf(input, f.labels);
-  if (stamp) {
+  put(doc, input.title, left, top);
+  if (input.stamp) {
     doc.fillColor(STAMP);
-    put(doc, stamp, left, top, { width, align: 'right' });
+    put(doc, input.stamp, left, top, { width, align: 'right' });
   }
 
-  const facts: [string, string][] = [[f.labels.invoiceNumber, input.number ?? f.labels.draft]];
-  facts.push([f.labels.dateOfIssue, f.date(input.issuedAt)]);
-  if (input.dueDate !== null) facts.push([f.labels.dateDue, f.date(input.dueDate)]);
-  if (input.paidAt !== null) facts.push([f.labels.paidOn, f.date(input.paidAt)]);
   let y = top + 40;
   doc.fontSize(10);
-  for (const [label, value] of facts) {
+  for (const [label, value] of input.facts) {
     doc.font(BOLD).fillColor(INK);
     put(doc, label, left, y, { width: 120 });
     const labelBottom = doc.y;
@@ -275,7 +324,7 @@ function drawHeader(doc: Doc, input: InvoicePdfInput, f: Formatter): void {
   doc.y = Math.max(sellerBottom, doc.y) + 30;
 }
 
-function drawTableHeader(doc: Doc, f: Formatter): void {
+function drawTableHeader(doc: Doc, f: PdfFormatter): void {
   const y = doc.y;
   doc.font(BOLD).fontSize(9).fillColor(MUTED);
   put(doc, f.labels.description, DESCRIPTION.x, y, { width: DESCRIPTION.width });
@@ -285,7 +334,7 @@ function drawTableHeader(doc: Doc, f: Formatter): void {
   doc.y = y + 22;
 }
 
-function drawLines(doc: Doc, lines: InvoicePdfLine[], f: Formatter): void {
+function drawLines(doc: Doc, lines: InvoicePdfLine[], f: PdfFormatter): void {
   drawTableHeader(doc, f);
   for (const line of lines) {
     const when = period(line, f);
@@ -309,11 +358,10 @@ function drawLines(doc: Doc, lines: InvoicePdfLine[], f: Formatter): void {
   }
 }
 
-function drawTotals(doc: Doc, input: InvoicePdfInput, f: Formatter): void {
+/** An invoice's totals: subtotal, discounts, taxes, total, balance applied, due and paid. */
+function totalRows(input: InvoicePdfInput, f: PdfFormatter): TotalRow[] {
   const { labels, money } = f;
-  const rows: { label: string; value: string; bold?: boolean; ruleAbove?: boolean }[] = [
-    { label: labels.subtotal, value: money(input.subtotal), ruleAbove: true },
-  ];
+  const rows: TotalRow[] = [{ label: labels.subtotal, value: money(input.subtotal), ruleAbove: true }];
   for (const discount of input.discounts) {
     const label = discount.name ? `${labels.discount} (${discount.name})` : labels.discount;
     rows.push({ label, value: money(-discount.amount) });
@@ -328,7 +376,10 @@ function drawTotals(doc: Doc, input: InvoicePdfInput, f: Formatter): void {
   if (input.amountPaid !== 0n || input.status === 'paid') {
     rows.push({ label: labels.amountPaid, value: money(input.amountPaid) });
   }
+  return rows;
+}
 
+function drawTotals(doc: Doc, rows: readonly TotalRow[]): void {
   doc.y += 6;
   for (const row of rows) {
     doc.font(row.bold ? BOLD : REGULAR).fontSize(10).fillColor(INK);

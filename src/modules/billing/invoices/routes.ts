@@ -11,7 +11,7 @@ import { finalizeInvoice, invoiceWithLines, listInvoices, markInvoiceUncollectib
 
 const tag = 'Invoices';
 
-const action = (name: string, summary: string, handler: (ctx: Parameters<RouteSpec['handler']>[0], id: string) => Promise<unknown>) =>
+const action = (name: string, summary: string, handler: (ctx: Parameters<RouteSpec['handler']>[0], id: string, params: { payment_method?: string | undefined }) => Promise<unknown>) =>
   route({
     method: 'POST',
     path: `/v1/invoices/:id/${name}`,
@@ -22,7 +22,7 @@ const action = (name: string, summary: string, handler: (ctx: Parameters<RouteSp
     auditAction: `invoice.${name}`,
     params: name === 'pay' ? payInvoiceParams : invoiceActionParams,
     response: invoiceSchema,
-    handler: (ctx, _params, path) => handler(ctx, path.id as string),
+    handler: (ctx, params, path) => handler(ctx, path.id as string, 'payment_method' in params ? params : {}),
   });
 
 export const invoiceRoutes: RouteSpec[] = [
@@ -94,7 +94,7 @@ export const invoiceRoutes: RouteSpec[] = [
     },
   }),
   action('finalize', 'Finalize a draft invoice: number it and apply the customer balance', finalizeInvoice),
-  action('pay', 'Charge an invoice now with the default payment method (402 when the charge fails)', payInvoice),
+  action('pay', "Charge an invoice now with `payment_method` (one of the customer's) or else the default one (402 when the charge fails)", payInvoice),
   action('void', 'Void an open invoice', voidInvoice),
   action('mark_uncollectible', 'Mark an open invoice uncollectible', markInvoiceUncollectible),
 ];

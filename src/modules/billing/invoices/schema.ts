@@ -13,6 +13,11 @@ export const listInvoicesParams = z.strictObject({
   subscription: str(255).optional(),
   status: oneOf(INVOICE_STATUSES).optional(),
   collection_method: oneOf(['charge_automatically', 'send_invoice']).optional(),
+  // With status=open: the invoices whose payment failed (the dashboard's failed-payment queue),
+  // without paging through every open invoice to find them.
+  attempted: bool()
+    .optional()
+    .describe('Recur extension: only invoices whose payment was (true) or was not (false) attempted; with status=open, those whose payment failed.'),
 });
 export type ListInvoicesParams = z.output<typeof listInvoicesParams>;
 
@@ -56,6 +61,8 @@ export const invoiceSchema = z.looseObject({
   number: z.string().nullable(),
   period_end: z.number().int(),
   period_start: z.number().int(),
+  post_payment_credit_notes_amount: money,
+  pre_payment_credit_notes_amount: money,
   status: z.enum(INVOICE_STATUSES),
   subtotal: money,
   tax: z.number().int().optional(),

@@ -1,4 +1,6 @@
 import { invalidRequest, resourceMissing } from '../../../lib/errors.ts';
+import type { ChargeSource } from '../../payments/payment-methods/models.ts';
+import { customerPaymentSource } from '../../payments/payment-methods/service.ts';
 import { hasPrefix } from '../../../lib/ids.ts';
 import { paginate } from '../../../lib/pagination.ts';
 import type { RequestContext } from '../../../server/context.ts';
@@ -42,6 +44,7 @@ export async function listInvoices(ctx: RequestContext, params: ListInvoicesPara
   if (params.subscription) query = query.where('subscription_id', '=', params.subscription);
   if (params.status) query = query.where('status', '=', params.status);
   if (params.collection_method) query = query.where('collection_method', '=', params.collection_method);
+  if (params.attempted !== undefined) query = query.where('attempted', '=', params.attempted);
   const { rows, hasMore } = await paginate(query, params, 'id');
   const lines = await linesOf(ctx, rows.map((r) => r.id));
   return { data: rows.map((row) => invoiceObject(row, lines.get(row.id) ?? [], ctx.workspace)), hasMore };
@@ -50,12 +53,13 @@ export async function listInvoices(ctx: RequestContext, params: ListInvoicesPara
 const wrongStatus = (row: InvoiceRow, action: string) =>
   invalidRequest(`This invoice is ${row.status}; it cannot be ${action}.`, undefined, 'invoice_not_editable');
 
-async function settle(ctx: RequestContext, row: InvoiceRow, finalize: boolean, chargeNow: boolean): Promise<InvoiceObject> {
+async function settle(ctx: RequestContext, row: InvoiceRow, finalize: boolean, chargeNow: boolean, source?: ChargeSource): Promise<InvoiceObject> {
   const now = await billingTime(ctx, row.test_clock_id);
-  const [settlement] = await settleExisting(ctx.db, ctx.gatewayDb, [{ ...row, mode: ctx.workspace.mode, account_id: ctx.workspace.accountId }], now, {
+  const [settlement] = await settleExisting(ctx.db, ctx.gateways, [{ ...row, mode: ctx.workspace.mode, account_id: ctx.workspace.accountId }], now, {
     finalize,
     ctx,
     chargeNow,
+    ...(source ? { source } : {}),
   });
   if (!settlement) throw new Error('settlement missing');
   return invoiceObject(settlement.invoice.row, settlement.invoice.lines, ctx.workspace);
@@ -73,10 +77,11 @@ export async function finalizeInvoice(ctx: RequestContext, id: string): Promise<
  * keeps the attempt (its count, error and event, a draft's finalization), as Stripe's does:
  * the gateway remembers the attempt's idempotency key, so the next attempt needs the next key.
  */
-export async function payInvoice(ctx: RequestContext, id: string): Promise<InvoiceObject> {
+export async function payInvoice(ctx: RequestContext, id: string, params: { payment_method?: string | undefined } = {}): Promise<InvoiceObject> {
   const row = await findRow(ctx, id, { lock: true });
   if (row.status !== 'open' && row.status !== 'draft' && row.status !== 'uncollectible') throw wrongStatus(row, 'paid');
-  const invoice = await settle(ctx, row, row.status === 'draft', true);
+  const source = params.payment_method === undefined ? undefined : await customerPaymentSource(ctx, row.customer_id, params.payment_method);
+  const invoice = await settle(ctx, row, row.status === 'draft', true, source);
   if (invoice.status !== 'paid') throw new KeptFailure(paymentFailed(invoice.last_payment_error, 'The payment failed.'));
   return invoice;
 }

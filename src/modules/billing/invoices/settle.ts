@@ -9,6 +9,8 @@ import { bulkUpdate, jsonRows } from '../../../db/bulk.ts';
 import { deferRows } from '../../../server/unit-of-work.ts';
 import { markCanceled, type SubscriptionRow, type SubscriptionStatus } from '../../subscriptions/models.ts';
 import type { FinalAction } from '../../payments/dunning/schedule.ts';
+import { queueDunningTasks, withoutDunningTask, type ExhaustedInvoice } from '../../crm/tasks/dunning.ts';
+import type { ChargeSource } from '../../payments/payment-methods/models.ts';
 import {
   chargeInvoices,
   finalizeInMemory,
@@ -35,9 +37,11 @@ export interface Settlement {
   isNew?: boolean;
   /** Charge it once finalized (charge_automatically only); default true. */
   chargeNow?: boolean;
-  customer?: InvoiceCustomer & { gatewayRef: string | null };
-  /** Gateway reference of the subscription's own payment method, if it has one. */
-  subscriptionGatewayRef?: string | null;
+  customer?: InvoiceCustomer & { paymentSource: ChargeSource | null };
+  /** A payment method chosen for this payment (POST /v1/invoices/:id/pay's payment_method). */
+  paymentSource?: ChargeSource;
+  /** The subscription's own payment method, if it has one (else the customer's default). */
+  subscriptionPaymentSource?: ChargeSource | null;
 }
 
 /** Events about an invoice as it stood after one step (several types share the snapshot). */
@@ -54,11 +58,15 @@ export function statusAfterPayment(status: SubscriptionStatus, billingReason: st
   return status === 'active' || status === 'trialing' ? 'past_due' : status;
 }
 
-/** When the retries of a subscription's invoice run out: the workspace's final action. */
-function endOfDunning(sub: SubscriptionRow, action: FinalAction, now: Date): void {
-  if (sub.status === 'canceled' || sub.status === 'incomplete_expired') return;
+/**
+ * When the retries of a subscription's invoice run out: the workspace's final action. False
+ * when the subscription had already ended (nothing applies, and no follow-up task is opened).
+ */
+function endOfDunning(sub: SubscriptionRow, action: FinalAction, now: Date): boolean {
+  if (sub.status === 'canceled' || sub.status === 'incomplete_expired') return false;
   if (action === 'cancel') markCanceled(sub, now, 'payment_failed');
   else if (action === 'unpaid') sub.status = 'unpaid';
+  return true;
 }
 
 /** Finalizes and charges the invoices, and numbers them and queues their writes. */
@@ -116,6 +124,7 @@ export async function chargeAndFinalize(db: Executor, settlements: readonly Sett
   }
 
   // 2. Charge what is open and due now, per workspace gateway.
+  const exhausted: ExhaustedInvoice[] = [];
   const toCharge = new Map<string, Settlement[]>();
   for (const s of settlements) {
     const row = s.invoice.row;
@@ -132,14 +141,15 @@ export async function chargeAndFinalize(db: Executor, settlements: readonly Sett
       ctx,
       list.map((s) => ({
         row: s.invoice.row,
-        gatewayRef: s.subscriptionGatewayRef ?? s.customer?.gatewayRef ?? null,
-        paymentMethodId: s.invoice.row.default_payment_method_id ?? s.customer?.default_payment_method_id ?? null,
+        source: s.paymentSource ?? s.subscriptionPaymentSource ?? s.customer?.paymentSource ?? null,
         isNew: s.isNew !== false,
       })),
       now,
     );
     outcomes.forEach((outcome, i) => {
       const s = list[i] as Settlement;
+      // Put off: nothing happened yet, so nothing to tell and no status to change.
+      if (outcome.deferred) return;
       if (outcome.succeeded) {
         snapshot(s, 'invoice.paid', 'invoice.payment_succeeded');
       } else {
@@ -147,12 +157,18 @@ export async function chargeAndFinalize(db: Executor, settlements: readonly Sett
       }
       if (s.sub) {
         s.sub.status = statusAfterPayment(s.sub.status, s.invoice.row.billing_reason, outcome.succeeded);
-        if (outcome.retry?.kind === 'exhausted') endOfDunning(s.sub, outcome.retry.finalAction, now);
+        const retry = outcome.retry;
+        if (retry?.kind === 'exhausted' && endOfDunning(s.sub, retry.finalAction, now)) {
+          exhausted.push({ ctx: s.ctx, invoice: s.invoice.row, subscriptionId: s.sub.id, finalAction: retry.finalAction, at: now });
+        }
       }
     });
   }
+  // A task for the billing team per invoice whose retries ran out (crm/tasks): read before
+  // the numbering lock is taken, queued once numbers are known. Nothing runs otherwise.
+  const followUps = exhausted.length > 0 ? await withoutDunningTask(db, exhausted) : [];
 
-  return () => numberAndQueue(db, settlements, finalized, events, balanceChanges);
+  return () => numberAndQueue(db, settlements, finalized, events, balanceChanges, followUps);
 }
 
 async function numberAndQueue(
@@ -161,6 +177,7 @@ async function numberAndQueue(
   finalized: readonly Settlement[],
   events: readonly InvoiceEvents[],
   balanceChanges: Map<string, { workspace_id: string; id: string; delta: bigint }>,
+  followUps: readonly ExhaustedInvoice[],
 ): Promise<void> {
   // Numbers last: the numbering row's lock lasts until commit, so the less that happens
   // after taking them, the less concurrent batches wait on each other.
@@ -178,6 +195,7 @@ async function numberAndQueue(
     event.invoice.row.number = numberOf.get(`${event.ctx.workspace.id}/${event.invoice.row.id}`) ?? event.invoice.row.number;
     recordInvoiceEvent(event.ctx, event.types, event.invoice);
   }
+  if (followUps.length > 0) queueDunningTasks(db, followUps);
 
   // 3. Writes, deferred to the caller's flush (one statement with its other rows).
   const pending = settlements[0]?.ctx.pending;

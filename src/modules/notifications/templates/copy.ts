@@ -24,7 +24,8 @@ export interface EmailCopy {
   footer(business: string): string;
   receipt(v: { business: string; number: string | null; amount: string; date: string }): Wording;
   invoice(v: { business: string; number: string; amount: string; due: string | null }): Wording;
-  paymentFailed(v: { business: string; number: string | null; amount: string; nextAttempt: string | null }): Wording;
+  /** `reason`: the decline message the payment gateway gave, as it gave it. */
+  paymentFailed(v: { business: string; number: string | null; amount: string; nextAttempt: string | null; reason: string | null }): Wording;
   cardExpiring(v: { business: string; brand: string; last4: string; expiry: string }): Wording;
   refund(v: { business: string; number: string | null; amount: string }): Wording;
   /** To the account's owner, not a customer: the team's own footer goes under it. */

@@ -30,7 +30,7 @@ export const da: EmailCopy = {
       ['Fakturanummer', number],
     ],
   }),
-  paymentFailed: ({ business, number, amount, nextAttempt }) => ({
+  paymentFailed: ({ business, number, amount, nextAttempt, reason }) => ({
     subject: `Din betaling til ${business} mislykkedes`,
     heading: 'Betalingen mislykkedes',
     paragraphs: [
@@ -43,6 +43,7 @@ export const da: EmailCopy = {
       ['Skyldigt beløb', amount],
       ['Fakturanummer', number],
       ['Næste forsøg', nextAttempt],
+      ['Årsag', reason],
     ],
     action: 'Opdater dit kort',
   }),

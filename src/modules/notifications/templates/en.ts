@@ -29,7 +29,7 @@ export const en: EmailCopy = {
       ['Invoice number', number],
     ],
   }),
-  paymentFailed: ({ business, number, amount, nextAttempt }) => ({
+  paymentFailed: ({ business, number, amount, nextAttempt, reason }) => ({
     subject: `Your payment to ${business} failed`,
     heading: 'Payment failed',
     paragraphs: [
@@ -42,6 +42,7 @@ export const en: EmailCopy = {
       ['Amount due', amount],
       ['Invoice number', number],
       ['Next attempt', nextAttempt],
+      ['Reason', reason],
     ],
     action: 'Update your card',
   }),

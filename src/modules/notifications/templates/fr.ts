@@ -31,7 +31,7 @@ export const fr: EmailCopy = {
       ['Numéro de facture', number],
     ],
   }),
-  paymentFailed: ({ business, number, amount, nextAttempt }) => ({
+  paymentFailed: ({ business, number, amount, nextAttempt, reason }) => ({
     subject: `Échec de votre paiement à ${business}`,
     heading: 'Le paiement a échoué',
     paragraphs: [
@@ -46,6 +46,7 @@ export const fr: EmailCopy = {
       ['Montant dû', amount],
       ['Numéro de facture', number],
       ['Prochaine tentative', nextAttempt],
+      ['Motif du refus', reason],
     ],
     action: 'Mettre à jour votre carte',
   }),

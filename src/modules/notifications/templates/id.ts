@@ -30,7 +30,7 @@ export const id: EmailCopy = {
       ['Nomor faktur', number],
     ],
   }),
-  paymentFailed: ({ business, number, amount, nextAttempt }) => ({
+  paymentFailed: ({ business, number, amount, nextAttempt, reason }) => ({
     subject: `Pembayaran Anda kepada ${business} gagal`,
     heading: 'Pembayaran gagal',
     paragraphs: [
@@ -45,6 +45,7 @@ export const id: EmailCopy = {
       ['Jumlah terutang', amount],
       ['Nomor faktur', number],
       ['Percobaan berikutnya', nextAttempt],
+      ['Alasan', reason],
     ],
     action: 'Perbarui kartu Anda',
   }),

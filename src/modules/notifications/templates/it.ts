@@ -30,7 +30,7 @@ export const it: EmailCopy = {
       ['Numero fattura', number],
     ],
   }),
-  paymentFailed: ({ business, number, amount, nextAttempt }) => ({
+  paymentFailed: ({ business, number, amount, nextAttempt, reason }) => ({
     subject: `Il tuo pagamento a ${business} non è andato a buon fine`,
     heading: 'Pagamento non riuscito',
     paragraphs: [
@@ -45,6 +45,7 @@ export const it: EmailCopy = {
       ['Importo dovuto', amount],
       ['Numero fattura', number],
       ['Prossimo tentativo', nextAttempt],
+      ['Motivo', reason],
     ],
     action: 'Aggiorna la tua carta',
   }),

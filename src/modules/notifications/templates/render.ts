@@ -31,8 +31,11 @@ export interface TemplateData {
     invoiceNumber: string | null;
     amountDue: bigint;
     currency: string;
+    /** Null: no retry will follow (a hard decline, the last retry made, no payment method). */
     nextAttemptAt: Date | null;
-    /** Where the customer puts in a new card (the caller's portal link). */
+    /** Why the charge failed, as the payment gateway said it (e.g. "Your card has insufficient funds."). */
+    declineMessage: string | null;
+    /** Where the customer puts in a new card (the card-update page's signed link). */
     updateCardUrl: string;
   };
   card_expiring: { brand: string; last4: string; expMonth: number; expYear: number; updateCardUrl: string | null };
@@ -94,7 +97,8 @@ const BRANDS: Readonly<Record<string, string>> = {
   visa: 'Visa',
 };
 
-function brandName(brand: string): string {
+/** A card brand as people write it (`visa` → Visa), for emails and the card-update page. */
+export function brandName(brand: string): string {
   return BRANDS[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
 }
 
@@ -136,6 +140,7 @@ export function renderEmail(content: EmailContent, context: { locale: string; bu
         number: d.invoiceNumber,
         amount: money(d.amountDue, d.currency),
         nextAttempt: d.nextAttemptAt ? day(d.nextAttemptAt) : null,
+        reason: d.declineMessage,
       });
       actionUrl = linkUrl(d.updateCardUrl);
       break;

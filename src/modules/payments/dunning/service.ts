@@ -82,5 +82,5 @@ export async function retryWithNewCard(
   if (rows.length === 0) return [];
   const now = await billingTime(ctx, owner.testClockId);
   const withWorkspace = rows.map((row) => ({ ...row, mode: ctx.workspace.mode, account_id: ctx.workspace.accountId }));
-  return settleExisting(ctx.db, ctx.gatewayDb, withWorkspace, now, { finalize: false, ctx, chargeNow: true });
+  return settleExisting(ctx.db, ctx.gateways, withWorkspace, now, { finalize: false, ctx, chargeNow: true });
 }

@@ -32,7 +32,7 @@ describe('the test gateway', () => {
     expect(byNumber.card.last4).toBe('0341');
     await expect(gateway.savePaymentMethod('pm_card_chargeDeclined')).rejects.toMatchObject({ status: 402, code: 'card_declined', declineCode: 'generic_decline' });
 
-    expect(await gateway.charge({ gatewayRef: visa.gatewayRef, amount: 1000n, currency: 'usd', idempotencyKey: randomBase62(12) })).toEqual({ status: 'succeeded' });
+    expect(await gateway.charge({ gatewayRef: visa.gatewayRef, amount: 1000n, currency: 'usd', idempotencyKey: randomBase62(12) })).toMatchObject({ status: 'succeeded', paymentRef: expect.stringMatching(/^test_py_/) });
     expect(await gateway.charge({ gatewayRef: byNumber.gatewayRef, amount: 1000n, currency: 'usd', idempotencyKey: randomBase62(12) })).toMatchObject({
       status: 'failed',
       code: 'card_declined',
@@ -60,7 +60,9 @@ describe('the test gateway', () => {
     const results = await Promise.all(
       [1, 2, 3].map(() => gateway.charge({ gatewayRef: visa.gatewayRef, amount: 700n, currency: 'usd', idempotencyKey: concurrentKey })),
     );
-    expect(results).toEqual([{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'succeeded' }]);
+    // One payment, the same reference for each caller.
+    expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(new Set(results.map((r) => r.paymentRef)).size).toBe(1);
     expect(await ledgerRows(concurrentKey)).toBe(1);
   });
 
@@ -80,11 +82,37 @@ describe('the test gateway', () => {
     expect(await ledgerRows(key)).toBe(1);
     // Its retry, with the same key, learns of the charge and makes no second one.
     const failing = await gateway.savePaymentMethod('pm_card_chargeCustomerFail');
-    expect(await gateway.charge({ gatewayRef: failing.gatewayRef, amount: 900n, currency: 'usd', idempotencyKey: key })).toEqual({ status: 'succeeded' });
+    expect(await gateway.charge({ gatewayRef: failing.gatewayRef, amount: 900n, currency: 'usd', idempotencyKey: key })).toMatchObject({ status: 'succeeded' });
     expect(await ledgerRows(key)).toBe(1);
     // Handing it a transaction is a mistake it refuses.
     await server.database.db.transaction().execute(async (tx) => {
       expect(() => new TestGateway(tx, account.sandbox.id)).toThrow(/outside the caller's transaction/);
+    });
+  });
+
+  it('refunds in full or in part, once per key, never more than was paid', async () => {
+    const gateway = new TestGateway(server.database.gatewayDb, account.sandbox.id);
+    const visa = await gateway.savePaymentMethod('pm_card_visa');
+    const paid = await gateway.charge({ gatewayRef: visa.gatewayRef, amount: 1000n, currency: 'eur', idempotencyKey: randomBase62(12) });
+    if (paid.status !== 'succeeded') throw new Error('expected a payment');
+    const refundKey = randomBase62(12);
+    const first = await gateway.refund({ paymentRef: paid.paymentRef, amount: 400n, currency: 'eur', idempotencyKey: refundKey });
+    expect(first).toMatchObject({ status: 'succeeded', refundRef: expect.stringMatching(/^test_re_/) });
+    // The same key again returns the same refund and moves nothing.
+    expect(await gateway.refund({ paymentRef: paid.paymentRef, amount: 400n, currency: 'eur', idempotencyKey: refundKey })).toEqual(first);
+    expect(await gateway.retrievePayment(paid.paymentRef)).toEqual({ paymentRef: paid.paymentRef, status: 'succeeded', amount: 1000n, amountRefunded: 400n, currency: 'eur' });
+    expect(await gateway.refund({ paymentRef: paid.paymentRef, amount: 601n, currency: 'eur', idempotencyKey: randomBase62(12) })).toMatchObject({
+      status: 'failed',
+      code: 'amount_too_large',
+    });
+    expect(await gateway.refund({ paymentRef: paid.paymentRef, amount: 600n, currency: 'eur', idempotencyKey: randomBase62(12) })).toMatchObject({ status: 'succeeded' });
+    expect((await gateway.retrievePayment(paid.paymentRef)).amountRefunded).toBe(1000n);
+    // A failed payment has nothing to refund.
+    const failing = await gateway.savePaymentMethod('pm_card_chargeCustomerFail');
+    const declined = await gateway.charge({ gatewayRef: failing.gatewayRef, amount: 1000n, currency: 'eur', idempotencyKey: randomBase62(12) });
+    expect(await gateway.refund({ paymentRef: declined.paymentRef as string, amount: 1n, currency: 'eur', idempotencyKey: randomBase62(12) })).toMatchObject({
+      status: 'failed',
+      code: 'charge_not_refundable',
     });
   });
 });

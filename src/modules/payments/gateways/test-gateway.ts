@@ -3,7 +3,17 @@ import type { Database } from '../../../db/database.ts';
 import { ApiError } from '../../../lib/errors.ts';
 import { randomBase62 } from '../../../lib/ids.ts';
 import type { CardDetails } from '../payment-methods/models.ts';
-import type { ChargeRequest, ChargeResult, Gateway, SavedPaymentMethod } from './gateway.ts';
+import {
+  GatewayWebhookError,
+  type ChargeRequest,
+  type ChargeResult,
+  type Gateway,
+  type GatewayEvent,
+  type PaymentStatus,
+  type RefundRequest,
+  type RefundResult,
+  type SavedPaymentMethod,
+} from './gateway.ts';
 
 /**
  * The built-in test gateway for sandbox workspaces, honouring Stripe's test payment
@@ -54,7 +64,7 @@ function behaviourOf(gatewayRef: string): Behaviour | undefined {
   return (BEHAVIOURS as readonly string[]).includes(behaviour ?? '') ? (behaviour as Behaviour) : undefined;
 }
 
-function chargeOutcome(behaviour: Behaviour | undefined): ChargeResult {
+function chargeOutcome(behaviour: Behaviour | undefined): { status: 'succeeded' } | Omit<Extract<ChargeResult, { status: 'failed' }>, 'paymentRef'> {
   switch (behaviour) {
     case 'visa':
     case 'mastercard':
@@ -77,7 +87,7 @@ function chargeOutcome(behaviour: Behaviour | undefined): ChargeResult {
  * as a real gateway's would be. That is what makes the charges' idempotency keys matter.
  */
 export class TestGateway implements Gateway {
-  readonly name = 'test' as const;
+  readonly kind = 'test' as const;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -87,6 +97,7 @@ export class TestGateway implements Gateway {
   }
 
   async savePaymentMethod(token: string): Promise<SavedPaymentMethod> {
+    // The test gateway keeps no customers: the customer argument of the interface is unused.
     const outcome = TOKENS[token.replace(/[\s-]/g, '')];
     if (!outcome) {
       throw new ApiError(400, 'invalid_request_error', `No such test payment method: '${token}'`, { code: 'resource_missing', param: 'payment_method' });
@@ -113,7 +124,11 @@ export class TestGateway implements Gateway {
 
   async chargeMany(requests: readonly ChargeRequest[]): Promise<ChargeResult[]> {
     if (requests.length === 0) return [];
-    const outcomes = requests.map((request) => chargeOutcome(behaviourOf(request.gatewayRef)));
+    const outcomes = requests.map((request): ChargeResult => {
+      const outcome = chargeOutcome(behaviourOf(request.gatewayRef));
+      // Every attempt gets a reference, failed ones too, as a gateway's payment would.
+      return { ...outcome, paymentRef: `test_py_${randomBase62(20)}` };
+    });
     // The primary key (workspace_id, idempotency_key) makes "at most once" a fact: a charge
     // repeated with its key inserts nothing and reads the first result back.
     const inserted = await this.db
@@ -125,6 +140,7 @@ export class TestGateway implements Gateway {
             workspace_id: this.workspaceId,
             idempotency_key: request.idempotencyKey,
             payment_method: request.gatewayRef,
+            payment_ref: (outcome as { paymentRef: string }).paymentRef,
             amount: request.amount,
             currency: request.currency.toLowerCase(),
             status: outcome.status,
@@ -153,13 +169,75 @@ export class TestGateway implements Gateway {
     return requests.map((request, i): ChargeResult => {
       const row = fresh.has(request.idempotencyKey) ? undefined : earlier.get(request.idempotencyKey);
       if (!row) return outcomes[i] as ChargeResult;
-      if (row.status === 'succeeded') return { status: 'succeeded' };
+      const paymentRef = row.payment_ref ?? `test_py_${row.idempotency_key}`;
+      if (row.status === 'succeeded') return { status: 'succeeded', paymentRef };
       return {
         status: 'failed',
+        paymentRef,
         code: row.failure_code ?? 'card_declined',
         declineCode: row.decline_code ?? 'generic_decline',
         message: row.failure_message ?? 'Your card was declined.',
       };
     });
+  }
+
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    // One transaction on the ledger's own handle: the refund and the charge's refunded total
+    // change together, and a key already used returns its first refund.
+    return this.db.transaction().execute(async (tx) => {
+      const earlier = await tx
+        .selectFrom('test_gateway_refunds')
+        .select('refund_ref')
+        .where('workspace_id', '=', this.workspaceId)
+        .where('idempotency_key', '=', request.idempotencyKey)
+        .executeTakeFirst();
+      if (earlier) return { status: 'succeeded', refundRef: earlier.refund_ref };
+      const charge = await tx
+        .selectFrom('test_gateway_charges')
+        .selectAll()
+        .where('workspace_id', '=', this.workspaceId)
+        .where('payment_ref', '=', request.paymentRef)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!charge || charge.status !== 'succeeded') {
+        return { status: 'failed', refundRef: null, code: 'charge_not_refundable', message: 'Only a successful payment can be refunded.' };
+      }
+      if (request.amount <= 0n || request.amount > charge.amount - charge.amount_refunded) {
+        return {
+          status: 'failed',
+          refundRef: null,
+          code: 'amount_too_large',
+          message: `Refund amount (${request.amount}) is greater than the unrefunded amount on the payment (${charge.amount - charge.amount_refunded}).`,
+        };
+      }
+      const refundRef = `test_re_${randomBase62(20)}`;
+      await tx
+        .insertInto('test_gateway_refunds')
+        .values({ workspace_id: this.workspaceId, idempotency_key: request.idempotencyKey, refund_ref: refundRef, payment_ref: request.paymentRef, amount: request.amount })
+        .execute();
+      await tx
+        .updateTable('test_gateway_charges')
+        .set({ amount_refunded: charge.amount_refunded + request.amount })
+        .where('workspace_id', '=', this.workspaceId)
+        .where('idempotency_key', '=', charge.idempotency_key)
+        .execute();
+      return { status: 'succeeded', refundRef };
+    });
+  }
+
+  async retrievePayment(paymentRef: string): Promise<PaymentStatus> {
+    const row = await this.db
+      .selectFrom('test_gateway_charges')
+      .selectAll()
+      .where('workspace_id', '=', this.workspaceId)
+      .where('payment_ref', '=', paymentRef)
+      .executeTakeFirst();
+    if (!row) throw new ApiError(404, 'invalid_request_error', `No such payment: '${paymentRef}'`, { code: 'resource_missing', param: 'payment' });
+    return { paymentRef, status: row.status, amount: row.status === 'succeeded' ? row.amount : 0n, amountRefunded: row.amount_refunded, currency: row.currency };
+  }
+
+  async parseWebhook(): Promise<GatewayEvent> {
+    // Its outcomes are known at once, so it has nothing to tell later.
+    throw new GatewayWebhookError('the test gateway sends no webhooks');
   }
 }

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { GatewayKind } from '../gateways/gateway.ts';
 
 type Json<T> = ColumnType<T, string, string>;
 
@@ -22,7 +23,9 @@ export interface PaymentMethodsTable {
   workspace_id: string;
   id: string;
   customer_id: string | null;
-  gateway: 'test';
+  gateway: GatewayKind;
+  /** Null: the built-in test gateway. */
+  gateway_account_id: string | null;
   gateway_ref: string;
   type: 'card';
   card: Json<CardDetails>;
@@ -39,8 +42,27 @@ export interface TestGatewayChargesTable {
   amount: bigint;
   currency: string;
   status: 'succeeded' | 'failed';
+  payment_ref: string | null;
+  amount_refunded: Generated<bigint>;
   failure_code: string | null;
   decline_code: string | null;
   failure_message: string | null;
   created_at: Generated<Date>;
+}
+
+export interface TestGatewayRefundsTable {
+  workspace_id: string;
+  idempotency_key: string;
+  refund_ref: string;
+  payment_ref: string;
+  amount: bigint;
+  created_at: Generated<Date>;
+}
+
+/** What charging a saved payment method takes: its gateway account and reference. */
+export interface ChargeSource {
+  paymentMethodId: string;
+  /** Null: the built-in test gateway. */
+  gatewayAccountId: string | null;
+  gatewayRef: string;
 }

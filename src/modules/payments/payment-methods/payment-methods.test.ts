@@ -94,7 +94,7 @@ describe('payment methods over HTTP', () => {
     const customer = (await post('/v1/customers', 'name=Live', account.liveSecretKey)).body.id as string;
     const live = await post('/v1/payment_methods/pm_card_visa/attach', `customer=${customer}`, account.liveSecretKey);
     expect(live.status).toBe(400);
-    expect(JSON.stringify(live.body)).toMatch(/real payment gateway/);
+    expect(JSON.stringify(live.body)).toMatch(/gateway account/);
     expect((await get('/v1/payment_methods/pm_nope')).status).toBe(404);
     expect((await post('/v1/payment_methods/pm_card_visa/attach', 'customer=cus_nope')).status).toBe(404);
   });

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { expandParam, listParams, oneOf, str } from '../../../lib/params.ts';
 import { addressObject } from '../../customers/schema.ts';
 
-export const attachPaymentMethodParams = z.strictObject({ customer: str(255), expand: expandParam });
+export const attachPaymentMethodParams = z.strictObject({
+  customer: str(255),
+  /** Recur extension: the gateway account to save a gateway's token at (default: the workspace's default). */
+  gateway_account: str(255).optional(),
+  expand: expandParam,
+});
 export type AttachPaymentMethodParams = z.output<typeof attachPaymentMethodParams>;
 
 export const detachPaymentMethodParams = z.strictObject({ expand: expandParam });

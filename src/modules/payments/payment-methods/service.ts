@@ -6,9 +6,10 @@ import { livemode, type RequestContext } from '../../../server/context.ts';
 import { unixSeconds } from '../../../lib/time.ts';
 import { getCustomer, retrieveCustomer } from '../../customers/service.ts';
 import { recordEvent, recordUpdate } from '../../events/service.ts';
-import type { Gateway } from '../gateways/gateway.ts';
-import { isTestPaymentMethodToken, TestGateway } from '../gateways/test-gateway.ts';
-import type { PaymentMethodsTable } from './models.ts';
+import type { GatewayCustomer } from '../gateways/gateway.ts';
+import { isTestToken } from '../gateways/test-gateway.ts';
+import { accountForNewCards } from '../gateway-accounts/service.ts';
+import type { ChargeSource, PaymentMethodsTable } from './models.ts';
 import type { AttachPaymentMethodParams, ListPaymentMethodsParams, PaymentMethodObject } from './schema.ts';
 
 type PaymentMethodRow = Selectable<PaymentMethodsTable>;
@@ -47,18 +48,6 @@ export function paymentMethodObject(row: PaymentMethodRow, ctx: Pick<RequestCont
   };
 }
 
-/**
- * The gateway of a workspace: the built-in test gateway in sandboxes. It keeps its records
- * through its own handle, never the caller's transaction (decisions.md §25).
- */
-export function gatewayFor(ctx: Pick<RequestContext, 'gatewayDb' | 'workspace'>): Gateway {
-  if (ctx.workspace.mode !== 'live') return new TestGateway(ctx.gatewayDb, ctx.workspace.id);
-  throw invalidRequest(
-    'Live workspaces need a real payment gateway, which is not configured; test payment methods only work in sandbox workspaces.',
-    'payment_method',
-  );
-}
-
 async function findRow(ctx: RequestContext, id: string, options: { lock?: boolean } = {}): Promise<PaymentMethodRow> {
   let query = ctx.db.selectFrom('payment_methods').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', id);
   if (options.lock) query = query.forUpdate();
@@ -85,34 +74,20 @@ export async function retrievePaymentMethod(ctx: RequestContext, id: string): Pr
 
 export async function attachPaymentMethod(ctx: RequestContext, id: string, params: AttachPaymentMethodParams): Promise<PaymentMethodObject> {
   if (!hasPrefix(params.customer, 'customer')) throw resourceMissing('customer', params.customer, 'customer');
-  await getCustomer(ctx, params.customer).catch((error: unknown) => {
+  const customer = await getCustomer(ctx, params.customer).catch((error: unknown) => {
     if (error instanceof ApiError && error.status === 404) throw resourceMissing('customer', params.customer, 'customer');
     throw error;
   });
   let row: PaymentMethodRow;
-  if (isTestPaymentMethodToken(id)) {
-    // As in Stripe, attaching a test id makes a new payment method for the customer.
-    const saved = await gatewayFor(ctx).savePaymentMethod(id);
-    const now = new Date();
-    row = await ctx.db
-      .insertInto('payment_methods')
-      .values({
-        workspace_id: ctx.workspace.id,
-        id: newId('paymentMethod', now.getTime()),
-        customer_id: params.customer,
-        gateway: 'test',
-        gateway_ref: saved.gatewayRef,
-        type: 'card',
-        card: JSON.stringify(saved.card),
-        billing_details: JSON.stringify({}),
-        metadata: JSON.stringify({}),
-        created_at: now,
-        detached_at: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+  const known = hasPrefix(id, 'paymentMethod')
+    ? await ctx.db.selectFrom('payment_methods').selectAll().where('workspace_id', '=', ctx.workspace.id).where('id', '=', id).forUpdate().executeTakeFirst()
+    : undefined;
+  if (known === undefined) {
+    // Not one of ours: a gateway's token (Stripe.js's pm_…, a Braintree nonce …) saved at the
+    // workspace's gateway account, or in a sandbox without one, a test payment method.
+    row = await saveFromToken(ctx, id, customer, params.gateway_account);
   } else {
-    const current = await findRow(ctx, id, { lock: true });
+    const current = known;
     if (current.customer_id === params.customer) return paymentMethodObject(current, ctx);
     if (current.customer_id !== null) {
       throw invalidRequest(`The payment method '${id}' is already attached to another customer.`, 'customer', 'payment_method_unexpected_state');
@@ -135,6 +110,51 @@ export async function attachPaymentMethod(ctx: RequestContext, id: string, param
   const paymentMethod = paymentMethodObject(row, ctx);
   recordEvent(ctx, 'payment_method.attached', paymentMethod);
   return paymentMethod;
+}
+
+/** A payment method of the customer's, as a charge needs it (400 naming `param` if it is not theirs). */
+export async function customerPaymentSource(ctx: RequestContext, customerId: string, id: string, param = 'payment_method'): Promise<ChargeSource> {
+  const row = hasPrefix(id, 'paymentMethod')
+    ? await ctx.db
+        .selectFrom('payment_methods')
+        .select(['id', 'customer_id', 'gateway_account_id', 'gateway_ref'])
+        .where('workspace_id', '=', ctx.workspace.id)
+        .where('id', '=', id)
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw resourceMissing('payment_method', id, param);
+  if (row.customer_id !== customerId) {
+    throw invalidRequest(`The payment method '${id}' is not attached to the invoice's customer '${customerId}'.`, param, 'payment_method_unexpected_state');
+  }
+  return { paymentMethodId: row.id, gatewayAccountId: row.gateway_account_id, gatewayRef: row.gateway_ref };
+}
+
+/** Saves a card at a gateway from its token and records it (a new payment method). */
+async function saveFromToken(ctx: RequestContext, token: string, customer: GatewayCustomer, requestedAccount: string | undefined): Promise<PaymentMethodRow> {
+  const account = await accountForNewCards(ctx, requestedAccount);
+  // The test gateway takes its test ids and, as a card form sends them, test card numbers (the card-update page).
+  if (account === null && !isTestToken(token)) throw resourceMissing('payment_method', token);
+  const gateway = account === null ? ctx.gateways.testGateway(ctx.workspace) : await ctx.gateways.forAccount(ctx.workspace, account.id);
+  const saved = await gateway.savePaymentMethod(token, customer);
+  const now = new Date();
+  return ctx.db
+    .insertInto('payment_methods')
+    .values({
+      workspace_id: ctx.workspace.id,
+      id: newId('paymentMethod', now.getTime()),
+      customer_id: customer.id,
+      gateway: gateway.kind,
+      gateway_account_id: account?.id ?? null,
+      gateway_ref: saved.gatewayRef,
+      type: 'card',
+      card: JSON.stringify(saved.card),
+      billing_details: JSON.stringify({}),
+      metadata: JSON.stringify({}),
+      created_at: now,
+      detached_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function detachPaymentMethod(ctx: RequestContext, id: string): Promise<PaymentMethodObject> {

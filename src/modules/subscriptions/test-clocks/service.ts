@@ -113,7 +113,7 @@ export async function advanceTestClock(ctx: RequestContext, id: string, params: 
   if (target.getTime() <= clock.frozen_time.getTime()) {
     throw invalidRequest('The frozen_time must be after the test clock\'s current frozen_time.', 'frozen_time');
   }
-  await advanceClockTo(ctx.db, ctx.gatewayDb, ctx.workspace.id, id, target);
+  await advanceClockTo(ctx.db, ctx.gateways, ctx.workspace.id, id, target);
   const row = await ctx.db
     .updateTable('test_clocks')
     .set({ frozen_time: target, status: 'ready' })

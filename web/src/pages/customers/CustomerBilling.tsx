@@ -13,7 +13,8 @@ import { subscriptionColumns } from '../subscriptions/summary.tsx';
 const subscriptionCols = subscriptionColumns(true);
 const invoiceCols = invoiceColumns(true);
 
-function Section({ title, action, children, testId }: { title: string; action?: ReactNode; children: ReactNode; testId: string }) {
+/** A titled block of the customer page (its subscriptions, invoices, payment methods). */
+export function Section({ title, action, children, testId }: { title: string; action?: ReactNode; children: ReactNode; testId: string }) {
   return (
     <Stack gap="sm" data-testid={testId}>
       <Group justify="space-between">
@@ -27,7 +28,7 @@ function Section({ title, action, children, testId }: { title: string; action?: 
   );
 }
 
-function NoneYet({ children }: { children: ReactNode }) {
+export function NoneYet({ children }: { children: ReactNode }) {
   return (
     <Text size="sm" c="dimmed">
       {children}

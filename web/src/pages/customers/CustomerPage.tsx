@@ -14,6 +14,8 @@ import { CustomerDetails } from './CustomerDetails.tsx';
 import { CustomerForm } from './CustomerForm.tsx';
 import { customerFormFrom, updateBody, type CustomerFormValues } from './customerForm.ts';
 import { CustomerInvoices, CustomerSubscriptions } from './CustomerBilling.tsx';
+import { CustomerPaymentMethods } from './CustomerPaymentMethods.tsx';
+import { CustomerTasks } from './CustomerTasks.tsx';
 import { TestClockPanel } from './TestClockPanel.tsx';
 
 function isDeleted(customer: Customer | DeletedCustomer): customer is DeletedCustomer {
@@ -108,8 +110,10 @@ export function CustomerPage() {
             <Grid gap="lg">
               <Grid.Col span={{ base: 12, md: 7 }}>
                 <Stack gap="lg">
+                  <CustomerTasks customer={data} />
                   <CustomerSubscriptions customer={data} />
                   <CustomerInvoices customerId={data.id} />
+                  <CustomerPaymentMethods customer={data} />
                   <CustomerDetails customer={data} />
                 </Stack>
               </Grid.Col>

@@ -5,6 +5,7 @@ import { BackLink, Detail, DetailGate, DetailHeader } from '../../components/Det
 import { AnchorLink } from '../../components/links.tsx';
 import { formatDate, formatDateTime, formatMoney } from '../../format.ts';
 import { useV1Query } from '../../hooks.ts';
+import { InvoiceCharges, InvoiceRefunds, PaymentFailureAlert } from '../payments/InvoicePayments.tsx';
 import { InvoiceActions } from './InvoiceActions.tsx';
 import { InvoiceLinesPanel } from './InvoiceLines.tsx';
 import { InvoiceStatusBadge } from './status.tsx';
@@ -97,6 +98,7 @@ export function InvoicePage() {
             actions={<InvoiceActions invoice={invoice} />}
           />
           <Stack gap="lg">
+            <PaymentFailureAlert invoice={invoice} />
             <InvoiceSummary invoice={invoice} />
             <Stack gap="sm">
               <Title order={3} fz={18}>
@@ -104,6 +106,9 @@ export function InvoicePage() {
               </Title>
               <InvoiceLinesPanel invoice={invoice} />
             </Stack>
+            {invoice.status === 'draft' ? null : <InvoiceCharges invoice={invoice} />}
+            {/* Only a payment can be refunded: nothing to list before one. */}
+            {invoice.amount_paid > 0 ? <InvoiceRefunds invoice={invoice} /> : null}
           </Stack>
         </>
       )}
