@@ -94,6 +94,28 @@ describe('credit notes', () => {
     expect((await stripe.creditNotes.list({ invoice: invoiceId(invoice) })).data.map((n) => n.id)).toEqual([rest.id, first.id]);
   });
 
+  it('a credit note that pays a past-due renewal makes its subscription active again, as a payment would', async () => {
+    const start = Date.UTC(2030, 4, 10) / 1000;
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+    const customer = await stripe.customers.create({ email: `cn-past-due-${suite.runId}@example.com`, test_clock: clock.id });
+    const good = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: good.id } });
+    const price = await stripe.prices.create({ currency: 'usd', unit_amount: 1500, recurring: { interval: 'month' }, product_data: { name: `Plan ${suite.runId}` } });
+    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
+    await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: Date.UTC(2030, 5, 10, 2) / 1000 });
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('past_due');
+    const [renewal] = (await stripe.invoices.list({ subscription: subscription.id, status: 'open' })).data;
+
+    await stripe.creditNotes.create({ invoice: renewal?.id as string, amount: 1500, reason: 'order_change' });
+    expect(await stripe.invoices.retrieve(renewal?.id as string)).toMatchObject({ status: 'paid', amount_remaining: 0, pre_payment_credit_notes_amount: 1500 });
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('active');
+    const updates = await stripe.events.list({ type: 'customer.subscription.updated' });
+    const reactivated = updates.data.find((e) => (e.data.object as Stripe.Subscription).id === subscription.id && (e.data.previous_attributes as { status?: string } | undefined)?.status === 'past_due');
+    expect(reactivated).toBeDefined();
+  });
+
   it('on a paid invoice, split between a refund to the card and the customer balance', async () => {
     const { invoice, customer } = await invoiceOf([{ unit: 5000 }], { pay: true });
     expect(invoice.status).toBe('paid');

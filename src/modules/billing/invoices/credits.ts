@@ -8,6 +8,7 @@ import { resourceMissing } from '../../../lib/errors.ts';
 import { hasPrefix } from '../../../lib/ids.ts';
 import type { RequestContext } from '../../../server/context.ts';
 import { recordUpdate, type EventContext } from '../../events/service.ts';
+import { subscriptionAfterPaidInvoice } from './due.ts';
 import { recordInvoiceEvent, type InvoiceWithLines } from './lifecycle.ts';
 import { invoiceObject } from './objects.ts';
 
@@ -64,7 +65,10 @@ export async function applyCredit(ctx: CreditContext, invoice: InvoiceWithLines,
     .where('id', '=', row.id)
     .execute();
   recordUpdate(ctx, 'invoice.updated', before, { ...invoiceObject(row, invoice.lines, ctx.workspace), id: row.id });
-  if (paidNow) recordInvoiceEvent(ctx, 'invoice.paid', invoice);
+  if (paidNow) {
+    recordInvoiceEvent(ctx, 'invoice.paid', invoice);
+    await subscriptionAfterPaidInvoice(ctx, row);
+  }
 }
 
 /** Invoices' numbers, keyed `<workspace>/<invoice>` (a refund's notice names its invoice). */

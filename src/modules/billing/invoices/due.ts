@@ -7,7 +7,7 @@ import type { ChargeSource } from '../../payments/payment-methods/models.ts';
 import type { Executor } from '../../../db/database.ts';
 import { bulkUpdate, inWorkspaceKeys } from '../../../db/bulk.ts';
 import { flushPendingWrites, newPendingWrites } from '../../../server/unit-of-work.ts';
-import { recordEvent, recordUpdate } from '../../events/service.ts';
+import { recordEvent, recordUpdate, type EventContext } from '../../events/service.ts';
 import type { Gateways } from '../../payments/gateways/registry.ts';
 import { billingKey, loadBillingData, loadInvoiceCustomers, loadPaymentSources } from '../../subscriptions/billing-data.ts';
 import type { SubscriptionRow } from '../../subscriptions/models.ts';
@@ -15,7 +15,7 @@ import { subscriptionObject } from '../../subscriptions/objects.ts';
 import { nextActionDate, SUBSCRIPTION_STATE_COLUMNS, subscriptionState, type BillingScope } from '../../subscriptions/renewals.ts';
 import type { BillingContext } from './lifecycle.ts';
 import type { InvoiceLineRow, InvoiceRow } from './models.ts';
-import { settleInvoices, type Settlement } from './settle.ts';
+import { settleInvoices, statusAfterPayment, type Settlement } from './settle.ts';
 
 async function lockDueInvoices(db: Executor, kind: 'finalize' | 'collect', scope: BillingScope, now: Date, limit: number) {
   const column = kind === 'finalize' ? 'automatically_finalizes_at' : 'next_payment_attempt';
@@ -92,8 +92,12 @@ export async function settleExisting(
   return settlements;
 }
 
-async function saveStatusChanges(db: Executor, settlements: readonly Settlement[], before: Map<string, SubscriptionRow>): Promise<void> {
-  const changed = new Map<string, { sub: SubscriptionRow; ctx: BillingContext }>();
+async function saveStatusChanges(
+  db: Executor,
+  settlements: readonly { sub: SubscriptionRow | null; ctx: EventContext }[],
+  before: Map<string, SubscriptionRow>,
+): Promise<void> {
+  const changed = new Map<string, { sub: SubscriptionRow; ctx: EventContext }>();
   for (const s of settlements) {
     if (!s.sub) continue;
     const k = billingKey(s.sub.workspace_id, s.sub.id);
@@ -126,3 +130,23 @@ export async function collectDueInvoices(db: Executor, gateways: Gateways, now: 
   await settleExisting(db, gateways, rows, now, { finalize: false });
   return rows.length;
 }
+
+/**
+ * An invoice paid other than by a charge (a credit note took what was left): its
+ * subscription's status follows as after a payment (past_due, unpaid or incomplete → active).
+ */
+export async function subscriptionAfterPaidInvoice(ctx: EventContext & { db: Executor }, invoice: InvoiceRow): Promise<void> {
+  if (invoice.subscription_id === null) return;
+  const sub = await ctx.db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('workspace_id', '=', invoice.workspace_id)
+    .where('id', '=', invoice.subscription_id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!sub) return;
+  const old = { ...sub };
+  sub.status = statusAfterPayment(sub.status, invoice.billing_reason, true);
+  await saveStatusChanges(ctx.db, [{ sub, ctx }], new Map([[billingKey(sub.workspace_id, sub.id), old]]));
+}
+
