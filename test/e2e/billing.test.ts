@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestAccount, startTestServer, type TestAccount, type TestServer } from '../helpers/server.ts';
+import { browserSuiteTitle, hasChromium, openDashboard, type DashboardSession } from '../helpers/browser.ts';
+import type { TestAccount, TestServer } from '../helpers/server.ts';
 
 /**
  * Billing in the dashboard, in a real browser against a real Recur server: a customer on a
@@ -12,15 +9,8 @@ import { call, createTestAccount, startTestServer, type TestAccount, type TestSe
  * (credit for the unused time, charge for the remaining time) and, when the clock is advanced
  * a month through the UI, gets a paid renewal invoice.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const webDir = fileURLToPath(new URL('../../dist/web', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-// Set to a directory to keep screenshots of each step (never inside the repository).
-const screenshotDir = process.env.RECUR_E2E_SCREENSHOTS;
 
-const title = hasChromium
-  ? 'billing in the dashboard (Chromium)'
-  : `billing in the dashboard (Chromium) — SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium)`;
+const title = browserSuiteTitle('billing in the dashboard (Chromium)');
 
 /** Advancing a clock runs every renewal, finalization and charge that falls due: give it time. */
 const CLOCK_TIMEOUT = 60_000;
@@ -34,12 +24,11 @@ interface Subscription {
 }
 
 describe.skipIf(!hasChromium)(title, () => {
+  let session: DashboardSession;
   let server: TestServer;
   let account: TestAccount;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   // Filled in as the steps go (each step needs the one before).
   let basicPrice = '';
@@ -48,20 +37,8 @@ describe.skipIf(!hasChromium)(title, () => {
   let subscriptionId = '';
   let firstInvoice = '';
 
-  async function snap(name: string): Promise<void> {
-    if (!screenshotDir) return;
-    await mkdir(screenshotDir, { recursive: true });
-    await page.screenshot({ path: join(screenshotDir, `billing-${name}.png`), fullPage: true });
-  }
-
-  async function api<T = Record<string, unknown>>(method: string, path: string, params?: Record<string, string>): Promise<T> {
-    const response = await call<T>(server.baseUrl, method, path, {
-      key: account.secretKey,
-      ...(params ? { form: new URLSearchParams(params).toString() } : {}),
-    });
-    if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
-  }
+  const snap = (name: string) => session.snap(name);
+  const api = <T = Record<string, unknown>>(method: string, path: string, params?: Record<string, string>, expected = 200) => session.api<T>(method, path, params, expected);
 
   async function monthlyPrice(productName: string, unitAmount: number, nickname: string): Promise<string> {
     const product = await api<{ id: string }>('POST', '/v1/products', { name: productName });
@@ -82,26 +59,11 @@ describe.skipIf(!hasChromium)(title, () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(join(webDir, 'index.html'))) {
-      throw new Error(`The dashboard is not built (${webDir}/index.html is missing): run \`npm run build:web\` first.`);
-    }
-    server = await startTestServer({ webDir });
-    account = await createTestAccount(server.database);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    session = await openDashboard('billing');
+    ({ server, account, page, pageErrors } = session);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => session?.close());
 
   it('signs in; the catalog has a monthly price and a pricier one', async () => {
     // The catalog UI has its own browser test (dashboard.test.ts): here the prices come from the API.

@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestAccount, startTestServer, type TestAccount, type TestServer } from '../helpers/server.ts';
+import { browserSuiteTitle, hasChromium, openDashboard, type DashboardSession } from '../helpers/browser.ts';
+import { call, type TestAccount, type TestServer } from '../helpers/server.ts';
 
 /**
  * The payment pages of the dashboard, in a real browser against a real Recur server: a Stripe
@@ -13,12 +10,7 @@ import { call, createTestAccount, startTestServer, type TestAccount, type TestSe
  * failed payment in the queue and on its invoice; a customer's new default card paying it;
  * and a refund of that payment, in part and then in full.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const webDir = fileURLToPath(new URL('../../dist/web', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-// Set to a directory to keep screenshots of each step (never inside the repository).
-const screenshotDir = process.env.RECUR_E2E_SCREENSHOTS;
-const title = hasChromium ? 'payments in the dashboard (Chromium)' : `payments in the dashboard (Chromium) — SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium)`;
+const title = browserSuiteTitle('payments in the dashboard (Chromium)');
 
 interface Invoice {
   id: string;
@@ -40,31 +32,18 @@ const STRIPE_KEY = 'sk_test_fakeDashboardKey123';
 const STRIPE_WHSEC = 'whsec_fakeDashboardSecret456';
 
 describe.skipIf(!hasChromium)(title, () => {
+  let session: DashboardSession;
   let server: TestServer;
   let account: TestAccount;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   // Filled in as the steps go (each step needs the one before).
   let customerId = '';
   let failedInvoice = '';
 
-  async function snap(name: string): Promise<void> {
-    if (!screenshotDir) return;
-    await mkdir(screenshotDir, { recursive: true });
-    await page.screenshot({ path: join(screenshotDir, `payments-${name}.png`), fullPage: true });
-  }
-
-  async function api<T = Record<string, unknown>>(method: string, path: string, params?: Record<string, string>, expected = 200): Promise<T> {
-    const response = await call<T>(server.baseUrl, method, path, {
-      key: account.secretKey,
-      ...(params ? { form: new URLSearchParams(params).toString() } : {}),
-    });
-    if (response.status !== expected) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
-  }
+  const snap = (name: string) => session.snap(name);
+  const api = <T = Record<string, unknown>>(method: string, path: string, params?: Record<string, string>, expected = 200) => session.api<T>(method, path, params, expected);
 
   /** A customer with a card, and an open invoice of `amount` cents charged to it once. */
   async function chargedInvoice(name: string, card: string, amount: number, expected: number): Promise<{ customer: string; invoice: string }> {
@@ -78,27 +57,14 @@ describe.skipIf(!hasChromium)(title, () => {
     return { customer: customer.id, invoice: invoice.id };
   }
 
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name, exact: true });
+  const nav = (name: string) => session.nav(name);
 
   beforeAll(async () => {
-    if (!existsSync(join(webDir, 'index.html'))) throw new Error(`The dashboard is not built (${webDir}/index.html is missing): run \`npm run build:web\` first.`);
-    server = await startTestServer({ webDir });
-    account = await createTestAccount(server.database);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    session = await openDashboard('payments');
+    ({ server, account, page, pageErrors } = session);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => session?.close());
 
   it('signs in', async () => {
     await page.goto(`${server.baseUrl}/admin/login`);

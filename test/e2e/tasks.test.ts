@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestAccount, startTestServer, type TestAccount, type TestServer } from '../helpers/server.ts';
+import { browserSuiteTitle, hasChromium, openDashboard, type DashboardSession } from '../helpers/browser.ts';
+import { call, type TestAccount, type TestServer } from '../helpers/server.ts';
 
 /**
  * CRM tasks in the dashboard, in a real browser against a real Recur server: a renewal whose
@@ -12,12 +9,7 @@ import { call, createTestAccount, startTestServer, type TestAccount, type TestSe
  * and on the customer's page, where a task is added by hand and the failed-payment one is
  * completed, then reopened.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const webDir = fileURLToPath(new URL('../../dist/web', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-// Set to a directory to keep screenshots of each step (never inside the repository).
-const screenshotDir = process.env.RECUR_E2E_SCREENSHOTS;
-const title = hasChromium ? 'tasks in the dashboard (Chromium)' : `tasks in the dashboard (Chromium) — SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium)`;
+const title = browserSuiteTitle('tasks in the dashboard (Chromium)');
 
 interface Task {
   id: string;
@@ -32,53 +24,27 @@ interface Task {
 const utc = (year: number, month: number, day: number, hour = 0) => Date.UTC(year, month - 1, day, hour) / 1000;
 
 describe.skipIf(!hasChromium)(title, () => {
+  let session: DashboardSession;
   let server: TestServer;
   let account: TestAccount;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   // Filled in as the steps go (each step needs the one before).
   let customerId = '';
   let dunningTask: Task | undefined;
 
-  async function snap(name: string): Promise<void> {
-    if (!screenshotDir) return;
-    await mkdir(screenshotDir, { recursive: true });
-    await page.screenshot({ path: join(screenshotDir, `tasks-${name}.png`), fullPage: true });
-  }
+  const snap = (name: string) => session.snap(name);
+  const api = <T = Record<string, unknown>>(method: string, path: string, params?: Record<string, string>, expected = 200) => session.api<T>(method, path, params, expected);
 
-  async function api<T = Record<string, unknown>>(method: string, path: string, params?: Record<string, string>): Promise<T> {
-    const response = await call<T>(server.baseUrl, method, path, {
-      key: account.secretKey,
-      ...(params ? { form: new URLSearchParams(params).toString() } : {}),
-    });
-    if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
-  }
-
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name, exact: true });
+  const nav = (name: string) => session.nav(name);
 
   beforeAll(async () => {
-    if (!existsSync(join(webDir, 'index.html'))) throw new Error(`The dashboard is not built (${webDir}/index.html is missing): run \`npm run build:web\` first.`);
-    server = await startTestServer({ webDir });
-    account = await createTestAccount(server.database);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    session = await openDashboard('tasks');
+    ({ server, account, page, pageErrors } = session);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => session?.close());
 
   it('a renewal that fails with no retries left opens a task for the customer', async () => {
     // No retries: the first failed renewal is the end of dunning (the subscription stays past_due).
