@@ -11,6 +11,7 @@ import { emailSender } from '../../src/modules/notifications/sender.ts';
 import type { EmailMessageRow, EmailTemplate } from '../../src/modules/notifications/models.ts';
 import { drainWork } from '../../src/worker/runner.ts';
 import { TEST_SECRETS } from '../helpers/app-options.ts';
+import { advanceClock, renewalInvoice as renewalInvoiceOf, subscribedThenFailing } from '../helpers/clocks.ts';
 import { consumeEvents, testEmailConsumer } from '../helpers/email.ts';
 import { createTestAccount, startTestServer, type TestAccount, type TestServer } from '../helpers/server.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
@@ -105,26 +106,17 @@ async function plan(): Promise<Stripe.Price> {
  * customer's address is the owner's (a sandbox mails only its team).
  */
 async function subscribed(start: number, then: string, options: { locales?: string[]; ownDefault?: boolean } = {}) {
-  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
-  const customer = await stripe.customers.create({ email: account.ownerEmail, name: 'Jane', preferred_locales: options.locales ?? ['en-US'], test_clock: clock.id });
-  const good = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-  await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: good.id } });
-  const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await plan()).id }] });
-  expect(subscription.status).toBe('active');
-  const failing = await stripe.paymentMethods.attach(then, { customer: customer.id });
-  if (options.ownDefault) await stripe.subscriptions.update(subscription.id, { default_payment_method: failing.id });
-  else await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
-  return { clock, customer, subscription, good, failing };
+  return subscribedThenFailing(stripe, {
+    start,
+    then,
+    price: (await plan()).id,
+    customer: { email: account.ownerEmail, name: 'Jane', preferred_locales: options.locales ?? ['en-US'] },
+    ...(options.ownDefault ? { ownDefault: true } : {}),
+  });
 }
 
-async function advance(clockId: string, to: number): Promise<void> {
-  expect((await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: to })).status).toBe('ready');
-}
-
-async function renewalInvoice(subscriptionId: string): Promise<Stripe.Invoice> {
-  const sub = await stripe.subscriptions.retrieve(subscriptionId);
-  return stripe.invoices.retrieve(sub.latest_invoice as string);
-}
+const advance = async (clockId: string, to: number): Promise<void> => void (await advanceClock(stripe, clockId, to));
+const renewalInvoice = (subscriptionId: string) => renewalInvoiceOf(stripe, subscriptionId);
 
 /** A renewal that has failed once, its payment-failed email queued. */
 async function failedRenewal(start: number, then: string, options: { locales?: string[]; ownDefault?: boolean } = {}) {

@@ -7,6 +7,7 @@
  */
 import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { advanceClock, renewalInvoice as renewalInvoiceOf, subscribedThenFailing } from '../helpers/clocks.ts';
 import { startStripeSuite, type StripeSuite } from '../helpers/stripe.ts';
 
 let suite: StripeSuite;
@@ -40,28 +41,10 @@ async function plan(unitAmount: number) {
 }
 
 /** A customer on a test clock whose card works now; `then` is the card its renewals will meet. */
-async function subscribed(start: number, then: string) {
-  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
-  const customer = await stripe.customers.create({ email: `dunning-${suite.runId}@example.com`, test_clock: clock.id });
-  const good = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-  await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: good.id } });
-  const price = await plan(2000);
-  const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
-  expect(subscription.status).toBe('active');
-  const failing = await stripe.paymentMethods.attach(then, { customer: customer.id });
-  await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
-  return { clock, customer, subscription };
-}
-
-async function advance(clockId: string, to: number) {
-  const clock = await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: to });
-  expect(clock.status).toBe('ready');
-}
-
-async function renewalInvoice(subscriptionId: string): Promise<Stripe.Invoice> {
-  const sub = await stripe.subscriptions.retrieve(subscriptionId);
-  return stripe.invoices.retrieve(sub.latest_invoice as string);
-}
+const subscribed = async (start: number, then: string) =>
+  subscribedThenFailing(stripe, { start, then, price: (await plan(2000)).id, customer: { email: `dunning-${suite.runId}@example.com` } });
+const advance = (clockId: string, to: number) => advanceClock(stripe, clockId, to);
+const renewalInvoice = (subscriptionId: string) => renewalInvoiceOf(stripe, subscriptionId);
 
 describe('dunning: settings', () => {
   it('default to 8 retries within 2 weeks, then cancel; can be changed; bad schedules are refused naming the parameter', async () => {

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advanceClock } from '../helpers/clocks.ts';
 import { startStripeSuite, stripeError, type StripeSuite } from '../helpers/stripe.ts';
 
 let suite: StripeSuite;
@@ -24,11 +25,7 @@ async function clockedCustomer(frozenTime = JAN_31, card = 'pm_card_visa') {
   return { clock, customer };
 }
 
-async function advance(clockId: string, to: number) {
-  const clock = await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: to });
-  expect(clock.status).toBe('ready');
-  return clock;
-}
+const advance = (clockId: string, to: number) => advanceClock(stripe, clockId, to);
 
 async function invoicesOf(subscription: string) {
   return (await stripe.invoices.list({ subscription, limit: 100 })).data.reverse();

@@ -8,6 +8,7 @@ import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queueDunningTasks } from '../../src/modules/crm/tasks/dunning.ts';
 import { flushPendingWrites, newPendingWrites } from '../../src/server/unit-of-work.ts';
+import { advanceClock, renewalInvoice as renewalInvoiceOf, subscribedThenFailing } from '../helpers/clocks.ts';
 import { startStripeSuite, stripeError, type StripeSuite } from '../helpers/stripe.ts';
 
 let suite: StripeSuite;
@@ -60,27 +61,11 @@ afterEach(async () => {
 
 /** A customer on a test clock whose card works now; `then` is the card its renewals will meet. */
 async function subscribed(start: number, then: string) {
-  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
-  const customer = await stripe.customers.create({ email: `tasks-${suite.runId}@example.com`, test_clock: clock.id });
-  const good = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-  await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: good.id } });
   const price = await stripe.prices.create({ currency: 'usd', unit_amount: 2000, recurring: { interval: 'month' }, product_data: { name: `Tasks ${suite.runId}` } });
-  const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
-  expect(subscription.status).toBe('active');
-  const failing = await stripe.paymentMethods.attach(then, { customer: customer.id });
-  await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
-  return { clock, customer, subscription };
+  return subscribedThenFailing(stripe, { start, then, price: price.id, customer: { email: `tasks-${suite.runId}@example.com` } });
 }
-
-async function advance(clockId: string, to: number) {
-  const clock = await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: to });
-  expect(clock.status).toBe('ready');
-}
-
-async function renewalInvoice(subscriptionId: string): Promise<Stripe.Invoice> {
-  const sub = await stripe.subscriptions.retrieve(subscriptionId);
-  return stripe.invoices.retrieve(sub.latest_invoice as string);
-}
+const advance = (clockId: string, to: number) => advanceClock(stripe, clockId, to);
+const renewalInvoice = (subscriptionId: string) => renewalInvoiceOf(stripe, subscriptionId);
 
 /** Renews under `final_action` with one retry on day 2, both failing: the retries run out. */
 async function exhausted(finalAction: 'cancel' | 'unpaid' | 'past_due', start: number) {
