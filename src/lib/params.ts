@@ -46,6 +46,22 @@ export function str(max = 5000) {
   return storableText(z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` }));
 }
 
+/** An absolute http:// or https:// URL with a host (where Recur sends requests). */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export const HTTP_URL_ERROR = 'must be an http:// or https:// URL';
+
+export function httpUrl(max = 2048) {
+  return str(max).refine(isHttpUrl, { error: HTTP_URL_ERROR });
+}
+
 /** A string that the caller may clear with '' (stored as null). */
 export function clearableStr(max = 5000) {
   return z.preprocess(emptyToNull, str(max).nullable());

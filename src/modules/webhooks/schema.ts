@@ -1,17 +1,8 @@
 import { z } from 'zod';
-import { bool, clearableStr, expandParam, formArray, listParams, metadataParam, oneOf, str } from '../../lib/params.ts';
+import { bool, clearableStr, expandParam, formArray, httpUrl, listParams, metadataParam, oneOf, str } from '../../lib/params.ts';
 import { isEnabledEvent } from './event-types.ts';
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
-const url = str(2048).refine(isHttpUrl, { error: 'must be an http:// or https:// URL' });
+const url = httpUrl();
 
 const enabledEvents = formArray(str(100).refine(isEnabledEvent, { error: "must be '*' or an event type Recur sends (see docs/api.md)" }), 100).refine(
   (events) => events.length > 0,

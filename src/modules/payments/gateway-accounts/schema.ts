@@ -1,17 +1,8 @@
 import { z } from 'zod';
-import { bool, clearableStr, expandParam, listParams, metadataParam, oneOf, str } from '../../../lib/params.ts';
+import { bool, clearableStr, expandParam, HTTP_URL_ERROR, isHttpUrl, listParams, metadataParam, oneOf, str } from '../../../lib/params.ts';
 import { GATEWAY_KINDS } from '../gateways/registry.ts';
 
 const ENVIRONMENTS = ['sandbox', 'production'] as const;
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
 
 /** Given as `credentials[secret_key]=…`; which fields a gateway needs is checked by its adapter. */
 const credentials = z.record(z.string(), str(10_000));
@@ -22,7 +13,7 @@ export const createGatewayAccountParams = z.strictObject({
   display_name: str(200).optional(),
   environment: oneOf(ENVIRONMENTS).optional(),
   api_base: clearableStr(2048)
-    .refine((value) => value === null || isHttpUrl(value), { error: 'must be an http:// or https:// URL' })
+    .refine((value) => value === null || isHttpUrl(value), { error: HTTP_URL_ERROR })
     .optional(),
   default: bool().optional(),
   metadata: metadataParam.optional(),
