@@ -22,12 +22,12 @@ export function mountGatewayWebhooks(app: FastifyInstance, deps: { db: Kysely<Da
     const account = await deps.db
       .selectFrom('gateway_accounts as a')
       .innerJoin('workspaces as w', 'w.id', 'a.workspace_id')
-      .select(['a.workspace_id', 'a.id', 'w.mode', 'w.account_id'])
+      .select(['a.workspace_id', 'a.id', 'a.gateway', 'a.environment', 'a.api_base', 'a.credentials_sealed', 'w.mode', 'w.account_id'])
       .where('a.id', '=', request.params.account)
       .executeTakeFirst();
     if (!account) return reply.code(404).send({ error: { type: 'invalid_request_error', message: 'No such gateway account.' } });
     const workspace: WorkspaceRef = { id: account.workspace_id, mode: account.mode, accountId: account.account_id };
-    const gateway = await deps.gateways.forAccount(workspace, account.id);
+    const gateway = deps.gateways.fromAccount(account);
     const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : value]));
     let event: GatewayEvent;
     try {

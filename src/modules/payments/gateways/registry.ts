@@ -3,6 +3,7 @@ import type { Database } from '../../../db/database.ts';
 import { invalidRequest } from '../../../lib/errors.ts';
 import type { SecretBox } from '../../../lib/secret-box.ts';
 import type { WorkspaceRef } from '../../../server/context.ts';
+import type { GatewayAccountRow } from '../gateway-accounts/models.ts';
 import type { Gateway, GatewayDefinition, GatewayKind } from './gateway.ts';
 import { authorizenetGateway } from './authorizenet/index.ts';
 import { braintreeGateway } from './braintree/index.ts';
@@ -53,6 +54,11 @@ export class Gateways {
       .executeTakeFirst();
     // A deleted account still charges the cards saved through it, until they are replaced.
     if (!account) throw new Error(`gateway account ${accountId} of ${workspace.id} is missing`);
+    return this.fromAccount(account);
+  }
+
+  /** The gateway of an account already read (its kind, environment, address and sealed credentials). */
+  fromAccount(account: Pick<GatewayAccountRow, 'gateway' | 'environment' | 'api_base' | 'credentials_sealed'>): Gateway {
     const definition = gatewayDefinition(account.gateway);
     return definition.create({
       credentials: definition.credentials.parse(JSON.parse(this.secrets.open(account.credentials_sealed))),

@@ -134,7 +134,7 @@ async function saveFromToken(ctx: RequestContext, token: string, customer: Gatew
   const account = await accountForNewCards(ctx, requestedAccount);
   // The test gateway takes its test ids and, as a card form sends them, test card numbers (the card-update page).
   if (account === null && !isTestToken(token)) throw resourceMissing('payment_method', token);
-  const gateway = account === null ? ctx.gateways.testGateway(ctx.workspace) : await ctx.gateways.forAccount(ctx.workspace, account.id);
+  const gateway = account === null ? ctx.gateways.testGateway(ctx.workspace) : ctx.gateways.fromAccount(account);
   const saved = await gateway.savePaymentMethod(token, customer);
   const now = new Date();
   return ctx.db
