@@ -2,6 +2,7 @@
  * Everything billing a set of subscriptions needs, loaded with one query per table for the
  * whole set (the billing run's batches hold hundreds; an API change holds one).
  */
+import { groupBy } from '../../lib/group.ts';
 import type { ChargeSource } from '../payments/payment-methods/models.ts';
 import type { Selectable } from 'kysely';
 import { inWorkspaceKeys } from '../../db/bulk.ts';
@@ -35,17 +36,6 @@ export interface BillingData {
 
 const key = (workspaceId: string, id: string) => `${workspaceId}/${id}`;
 
-
-function group<T>(rows: readonly T[], by: (row: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = by(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
 
 /**
  * Loads the billing data of `subscriptions`. Customers are locked (their balance may change);
@@ -124,7 +114,7 @@ export async function loadBillingData(
     paymentSources: pmRows,
     coupons: new Map(couponRows.map((r) => [key(r.workspace_id, r.id), { ...couponForDiscount(r), duration: r.duration, currencyOptions: r.currency_options }])),
     taxRates: new Map(taxRateRows.map((r) => [key(r.workspace_id, r.id), { id: r.id, percentage: r.percentage, inclusive: r.inclusive }])),
-    pendingItems: group(pendingRows, (r) => key(r.workspace_id, r.customer_id)),
+    pendingItems: groupBy(pendingRows, (r) => key(r.workspace_id, r.customer_id)),
   };
 }
 

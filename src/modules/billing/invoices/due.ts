@@ -3,6 +3,7 @@
  * open invoices whose next payment attempt has come are charged. Batches are locked with
  * SKIP LOCKED; subscriptions whose status a payment changes are saved with their events.
  */
+import { groupBy } from '../../../lib/group.ts';
 import type { ChargeSource } from '../../payments/payment-methods/models.ts';
 import type { Executor } from '../../../db/database.ts';
 import { bulkUpdate, inWorkspaceKeys } from '../../../db/bulk.ts';
@@ -14,7 +15,7 @@ import type { SubscriptionRow } from '../../subscriptions/models.ts';
 import { subscriptionObject } from '../../subscriptions/objects.ts';
 import { nextActionDate, SUBSCRIPTION_STATE_COLUMNS, subscriptionState, type BillingScope } from '../../subscriptions/renewals.ts';
 import type { BillingContext } from './lifecycle.ts';
-import type { InvoiceLineRow, InvoiceRow } from './models.ts';
+import type { InvoiceRow } from './models.ts';
 import { settleInvoices, statusAfterPayment, type Settlement } from './settle.ts';
 
 async function lockDueInvoices(db: Executor, kind: 'finalize' | 'collect', scope: BillingScope, now: Date, limit: number) {
@@ -57,11 +58,7 @@ export async function settleExisting(
     .orderBy('invoice_id')
     .orderBy('position')
     .execute();
-  const linesOf = new Map<string, InvoiceLineRow[]>();
-  for (const line of lineRows) {
-    const k = billingKey(line.workspace_id, line.invoice_id);
-    linesOf.set(k, [...(linesOf.get(k) ?? []), line]);
-  }
+  const linesOf = groupBy(lineRows, (line) => billingKey(line.workspace_id, line.invoice_id));
   const subKeys = rows.filter((r) => r.subscription_id).map((r) => ({ workspace_id: r.workspace_id, id: r.subscription_id as string }));
   const subs = subKeys.length
     ? await db.selectFrom('subscriptions').selectAll().where(inWorkspaceKeys(subKeys)).orderBy('workspace_id').orderBy('id').forUpdate().execute()

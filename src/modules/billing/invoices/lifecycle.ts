@@ -3,6 +3,7 @@
  * lines, finalize it (number, customer balance), charge it. The callers (the API's invoice
  * and subscription services, the billing run) decide when, and write the rows in bulk.
  */
+import { groupBy } from '../../../lib/group.ts';
 import type { Executor } from '../../../db/database.ts';
 import { ApiError } from '../../../lib/errors.ts';
 import { newId } from '../../../lib/ids.ts';
@@ -291,8 +292,7 @@ export async function chargeInvoices(
   now: Date,
 ): Promise<ChargeOutcome[]> {
   const chargeable = invoices.filter((i): i is InvoiceToCharge & { source: ChargeSource } => i.source !== null && i.row.amount_due > 0n);
-  const byAccount = new Map<string | null, (InvoiceToCharge & { source: ChargeSource })[]>();
-  for (const i of chargeable) byAccount.set(i.source.gatewayAccountId, [...(byAccount.get(i.source.gatewayAccountId) ?? []), i]);
+  const byAccount = groupBy(chargeable, (i) => i.source.gatewayAccountId);
   const resultOf = new Map<string, ChargeResult>();
   const unreachable = new Map<string, string>();
   const charges: ChargeRow[] = [];

@@ -1,4 +1,5 @@
 import { invalidRequest, resourceMissing } from '../../../lib/errors.ts';
+import { groupBy } from '../../../lib/group.ts';
 import type { ChargeSource } from '../../payments/payment-methods/models.ts';
 import { customerPaymentSource } from '../../payments/payment-methods/service.ts';
 import { hasPrefix } from '../../../lib/ids.ts';
@@ -21,11 +22,9 @@ async function findRow(ctx: RequestContext, id: string, options: { lock?: boolea
 }
 
 async function linesOf(ctx: RequestContext, ids: readonly string[]): Promise<Map<string, InvoiceLineRow[]>> {
-  const map = new Map<string, InvoiceLineRow[]>();
-  if (ids.length === 0) return map;
+  if (ids.length === 0) return new Map();
   const rows = await ctx.db.selectFrom('invoice_lines').selectAll().where('workspace_id', '=', ctx.workspace.id).where('invoice_id', 'in', ids).orderBy('invoice_id').orderBy('position').execute();
-  for (const row of rows) map.set(row.invoice_id, [...(map.get(row.invoice_id) ?? []), row]);
-  return map;
+  return groupBy(rows, (row) => row.invoice_id);
 }
 
 export async function invoiceWithLines(ctx: RequestContext, id: string): Promise<{ row: InvoiceRow; lines: InvoiceLineRow[] }> {

@@ -3,6 +3,7 @@
  * subscription changes) or loaded as drafts (the finalize step, the API): numbers, customer
  * balances, the pause behaviours, charges, events, and the writes, in a few statements.
  */
+import { groupBy } from '../../../lib/group.ts';
 import { sql } from 'kysely';
 import type { Executor } from '../../../db/database.ts';
 import { bulkUpdate, jsonRows } from '../../../db/bulk.ts';
@@ -181,8 +182,7 @@ async function numberAndQueue(
 ): Promise<void> {
   // Numbers last: the numbering row's lock lasts until commit, so the less that happens
   // after taking them, the less concurrent batches wait on each other.
-  const byWorkspace = new Map<string, Settlement[]>();
-  for (const s of finalized) byWorkspace.set(s.ctx.workspace.id, [...(byWorkspace.get(s.ctx.workspace.id) ?? []), s]);
+  const byWorkspace = groupBy(finalized, (s) => s.ctx.workspace.id);
   const numberOf = new Map<string, string>();
   for (const [workspaceId, list] of byWorkspace) {
     const numbers = await takeInvoiceNumbers(db, workspaceId, list.length);
