@@ -100,6 +100,10 @@ describe('gateway accounts', () => {
     const refused = await stripeError(stripe.paymentMethods.attach('pm_card_chargeDeclined', { customer: customer.id, gateway_account: account.id } as Stripe.PaymentMethodAttachParams));
     expect(refused).toMatchObject({ statusCode: 402, type: 'StripeCardError' });
     expect((await stripe.paymentMethods.list({ customer: customer.id })).data).toHaveLength(2);
+    // An account that is not the workspace's: a 404 naming the parameter, nothing saved.
+    const unknown = await stripeError(stripe.paymentMethods.attach(fake.createPaymentMethod('pm_card_visa'), { customer: customer.id, gateway_account: 'gwa_nothing' } as Stripe.PaymentMethodAttachParams));
+    expect(unknown).toMatchObject({ statusCode: 404, param: 'gateway_account' });
+    expect((await stripe.paymentMethods.list({ customer: customer.id })).data).toHaveLength(2);
   });
 
   it('puts off the charges of a gateway it cannot reach, and charges them once it is back', async () => {

@@ -48,7 +48,8 @@ function environmentOf(ctx: RequestContext, given: 'sandbox' | 'production' | un
   return expected;
 }
 
-async function findRow(ctx: RequestContext, id: string): Promise<GatewayAccountRow> {
+/** The account `id` (a 404 naming `param` when there is none). */
+async function findRow(ctx: RequestContext, id: string, param = 'id'): Promise<GatewayAccountRow> {
   const row = hasPrefix(id, 'gatewayAccount')
     ? await ctx.db
         .selectFrom('gateway_accounts')
@@ -58,7 +59,7 @@ async function findRow(ctx: RequestContext, id: string): Promise<GatewayAccountR
         .where('deleted_at', 'is', null)
         .executeTakeFirst()
     : undefined;
-  if (!row) throw resourceMissing('gateway_account', id);
+  if (!row) throw resourceMissing('gateway_account', id, param);
   return row;
 }
 
@@ -153,9 +154,7 @@ export async function listGatewayAccounts(ctx: RequestContext, params: ListParam
 /** The account new cards are saved at (`requested`, else the default), or null for none. */
 export async function accountForNewCards(ctx: RequestContext, requested: string | undefined): Promise<GatewayAccountRow | null> {
   if (requested !== undefined) {
-    return findRow(ctx, requested).catch((error: unknown) => {
-      throw error instanceof Error && 'status' in error && error.status === 404 ? resourceMissing('gateway_account', requested, 'gateway_account') : error;
-    });
+    return findRow(ctx, requested, 'gateway_account');
   }
   return (
     (await ctx.db
